@@ -1,0 +1,27 @@
+package dev.shears.eval;
+
+import dev.shears.cache.EmbeddingCache;
+import dev.shears.pruning.ContextPruner;
+import dev.shears.pruning.text.DefaultSentenceSplitter;
+import dev.shears.runtime.EncoderModel;
+import dev.shears.runtime.ModelLocation;
+import dev.shears.runtime.RuntimeOptions;
+import dev.shears.scoring.BiEncoderRelevanceModel;
+
+/** Opens models the way the service does, for commands and tests that run without Quarkus. */
+public final class OfflineModels {
+
+    public static final String DEFAULT_MODEL = "classpath:models/bge-small-en-v1.5-q";
+
+    private OfflineModels() {}
+
+    public static EncoderModel encoder(String location) {
+        return EncoderModel.load(ModelLocation.parse(location), RuntimeOptions.defaults(), 32, 16384);
+    }
+
+    /** The default pruner over an encoder, with a 256 MiB embedding cache so threshold sweeps reuse inference. */
+    public static ContextPruner pruner(EncoderModel encoder) {
+        EmbeddingCache cache = new EmbeddingCache(256L << 20);
+        return new ContextPruner(new DefaultSentenceSplitter(), BiEncoderRelevanceModel.fromManifest(encoder, cache));
+    }
+}

@@ -1,0 +1,7 @@
+package dev.shears.pruning.text;
+
+import java.util.List;
+
+public interface SentenceSplitter {
+    List<TextSpan> split(String text);
+}

@@ -1,0 +1,3 @@
+package dev.shears.pruning.text;
+
+public enum SpanKind { PROSE, HEADING, LIST_ITEM, TABLE_ROW, CODE_BLOCK }

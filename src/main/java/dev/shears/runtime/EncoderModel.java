@@ -1,0 +1,248 @@
+package dev.shears.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A BERT-style text encoder (ONNX graph + tokenizer) that turns texts into pooled, normalised embeddings.
+ * Inputs are fed as direct buffers; batches are formed from length-sorted texts under a padded-token budget,
+ * so short sentences are not padded to the longest one in the request.
+ */
+public final class EncoderModel implements AutoCloseable {
+
+    private static final String INPUT_IDS = "input_ids";
+    private static final String ATTENTION_MASK = "attention_mask";
+    private static final String TOKEN_TYPE_IDS = "token_type_ids";
+
+    private final ModelManifest manifest;
+    private final String checksum;
+    private final OrtSession session;
+    private final TextTokenizer tokenizer;
+    private final Set<String> inputNames;
+    private final String outputName;
+    private final long clsId;
+    private final long sepId;
+    private final int maxBatchSize;
+    private final int maxBatchTokens;
+
+    private EncoderModel(ModelManifest manifest, String checksum, OrtSession session, TextTokenizer tokenizer,
+            int maxBatchSize, int maxBatchTokens) {
+        this.manifest = manifest;
+        this.checksum = checksum;
+        this.session = session;
+        this.tokenizer = tokenizer;
+        this.inputNames = session.getInputNames();
+        this.outputName = manifest.outputs() == null || manifest.outputs().isEmpty()
+                ? session.getOutputNames().iterator().next()
+                : manifest.outputs().get(0);
+        this.maxBatchSize = maxBatchSize;
+        this.maxBatchTokens = maxBatchTokens;
+        long[] specials = tokenizer.encode("", true).ids();
+        if (specials.length != 2) {
+            throw new ModelLoadException("model '" + manifest.id() + "': expected the tokenizer to wrap text in two"
+                    + " special tokens ([CLS] ... [SEP]), got " + specials.length);
+        }
+        this.clsId = specials[0];
+        this.sepId = specials[1];
+        requireDeclaredIo();
+    }
+
+    /** Locates, verifies (sha256) and opens an encoder; every problem is reported as {@link ModelLoadException}. */
+    public static EncoderModel load(ModelLocation location, RuntimeOptions options, int maxBatchSize, int maxBatchTokens) {
+        ModelManifest manifest = location.manifest();
+        byte[] model = location.readVerified(manifest, ModelManifest.MODEL);
+        byte[] tokenizerJson = location.readVerified(manifest, ModelManifest.TOKENIZER);
+        TextTokenizer tokenizer = TextTokenizer.fromJson(tokenizerJson, manifest.id());
+        OrtSession session = null;
+        try {
+            session = OnnxSessions.open(model, options, manifest.id());
+            return new EncoderModel(manifest, ModelLocation.sha256(model), session, tokenizer, maxBatchSize, maxBatchTokens);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    /** sha256 of the ONNX graph: identifies the model in cache keys and in responses. */
+    public String checksum() {
+        return checksum;
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public int maxLength() {
+        return manifest.maxLength();
+    }
+
+    /** Wraps content token ids in [CLS] ... [SEP], truncating the content to the model's maximum length. */
+    public long[] withSpecialTokens(long[] contentIds) {
+        int n = Math.min(contentIds.length, maxLength() - 2);
+        long[] ids = new long[n + 2];
+        ids[0] = clsId;
+        System.arraycopy(contentIds, 0, ids, 1, n);
+        ids[n + 1] = sepId;
+        return ids;
+    }
+
+    /** Embeds texts (tokenized here, truncated to the maximum length). */
+    public float[][] embedTexts(List<String> texts) {
+        List<long[]> ids = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            ids.add(withSpecialTokens(tokenizer.encode(text, false).ids()));
+        }
+        return embed(ids);
+    }
+
+    /**
+     * Embeds pre-tokenized sequences (each already wrapped in special tokens). Returns one vector per input, in
+     * input order, pooled as the manifest says and L2-normalised when it says so.
+     */
+    public float[][] embed(List<long[]> sequences) {
+        float[][] out = new float[sequences.size()][];
+        Integer[] order = new Integer[sequences.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt(i -> sequences.get(i).length));
+        int from = 0;
+        while (from < order.length) {
+            int to = from;
+            int longest = 0;
+            while (to < order.length && to - from < maxBatchSize) {
+                int len = sequences.get(order[to]).length;
+                int padded = Math.max(longest, len) * (to - from + 1);
+                if (to > from && padded > maxBatchTokens) {
+                    break;
+                }
+                longest = Math.max(longest, len);
+                to++;
+            }
+            List<long[]> batch = new ArrayList<>(to - from);
+            for (int k = from; k < to; k++) {
+                batch.add(sequences.get(order[k]));
+            }
+            float[][] pooled = runBatch(batch, longest);
+            for (int k = from; k < to; k++) {
+                out[order[k]] = pooled[k - from];
+            }
+            from = to;
+        }
+        return out;
+    }
+
+    private float[][] runBatch(List<long[]> batch, int length) {
+        int rows = batch.size();
+        LongBuffer ids = directLongs(rows * length);
+        LongBuffer mask = directLongs(rows * length);
+        for (long[] seq : batch) {
+            for (int t = 0; t < length; t++) {
+                ids.put(t < seq.length ? seq[t] : 0L);
+                mask.put(t < seq.length ? 1L : 0L);
+            }
+        }
+        ids.rewind();
+        mask.rewind();
+        long[] shape = {rows, length};
+        OrtEnvironment env = OnnxSessions.environment();
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        try {
+            inputs.put(INPUT_IDS, OnnxTensor.createTensor(env, ids, shape));
+            inputs.put(ATTENTION_MASK, OnnxTensor.createTensor(env, mask, shape));
+            if (inputNames.contains(TOKEN_TYPE_IDS)) {
+                inputs.put(TOKEN_TYPE_IDS, OnnxTensor.createTensor(env, directLongs(rows * length), shape));
+            }
+            try (OrtSession.Result result = session.run(inputs, Set.of(outputName))) {
+                OnnxTensor hidden = (OnnxTensor) result.get(0);
+                long[] outShape = hidden.getInfo().getShape();
+                return pool(hidden.getFloatBuffer(), batch, (int) outShape[1], (int) outShape[2]);
+            }
+        } catch (OrtException e) {
+            throw new InferenceException("model '" + manifest.id() + "' failed on a batch of " + rows + "x" + length
+                    + " tokens: " + e.getMessage(), e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private float[][] pool(FloatBuffer hidden, List<long[]> batch, int length, int dim) {
+        boolean mean = "mean".equalsIgnoreCase(manifest.pooling());
+        float[][] pooled = new float[batch.size()][dim];
+        for (int row = 0; row < batch.size(); row++) {
+            float[] v = pooled[row];
+            int base = row * length * dim;
+            if (mean) {
+                int n = batch.get(row).length;
+                for (int t = 0; t < n; t++) {
+                    for (int d = 0; d < dim; d++) {
+                        v[d] += hidden.get(base + t * dim + d);
+                    }
+                }
+                for (int d = 0; d < dim; d++) {
+                    v[d] /= n;
+                }
+            } else {
+                hidden.get(base, v, 0, dim);
+            }
+            if (manifest.normalize()) {
+                Vectors.normalize(v);
+            }
+            Vectors.requireFinite(v, manifest.id());
+        }
+        return pooled;
+    }
+
+    private static LongBuffer directLongs(int n) {
+        return ByteBuffer.allocateDirect(n * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+    }
+
+    private void requireDeclaredIo() {
+        List<String> problems = new ArrayList<>();
+        for (String name : List.of(INPUT_IDS, ATTENTION_MASK)) {
+            if (!inputNames.contains(name)) {
+                problems.add("graph has no input '" + name + "' (inputs: " + inputNames + ")");
+            }
+        }
+        if (!session.getOutputNames().contains(outputName)) {
+            problems.add("graph has no output '" + outputName + "' (outputs: " + session.getOutputNames() + ")");
+        }
+        if (!problems.isEmpty()) {
+            throw new ModelLoadException("model '" + manifest.id() + "' does not match its manifest: " + String.join("; ", problems));
+        }
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        closeQuietly(session);
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // closing a session only frees native memory; nothing to recover
+            }
+        }
+    }
+}

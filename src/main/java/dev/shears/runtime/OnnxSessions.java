@@ -1,0 +1,63 @@
+package dev.shears.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+/** Opens ONNX Runtime sessions with {@link RuntimeOptions}; the one place that knows ORT's option names. */
+public final class OnnxSessions {
+
+    private static final Logger LOG = Logger.getLogger(OnnxSessions.class.getName());
+
+    private OnnxSessions() {}
+
+    public static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment();
+    }
+
+    /** Opens a session over an in-memory model; reports which execution provider it ended up on. */
+    public static OrtSession open(byte[] model, RuntimeOptions options, String modelId) {
+        try (OrtSession.SessionOptions so = sessionOptions(options, modelId)) {
+            return environment().createSession(model, so);
+        } catch (OrtException e) {
+            throw new ModelLoadException("ONNX Runtime cannot open model '" + modelId + "': " + e.getMessage(), e);
+        } catch (UnsatisfiedLinkError e) {
+            throw new ModelLoadException("ONNX Runtime's native library failed to load (" + e.getMessage()
+                    + "); on Alpine/musl or an unusual CPU use a glibc x86_64/aarch64 host", e);
+        }
+    }
+
+    private static OrtSession.SessionOptions sessionOptions(RuntimeOptions options, String modelId) throws OrtException {
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        so.setIntraOpNumThreads(options.intraOpThreads());
+        so.setInterOpNumThreads(options.interOpThreads());
+        so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        so.setOptimizationLevel(optLevel(options.optimization()));
+        String spin = options.allowSpinning() ? "1" : "0";
+        so.addConfigEntry("session.intra_op.allow_spinning", spin);
+        so.addConfigEntry("session.inter_op.allow_spinning", spin);
+        if ("cuda".equalsIgnoreCase(options.device())) {
+            try {
+                so.addCUDA();
+                LOG.info("model '" + modelId + "': CUDA execution provider enabled");
+            } catch (OrtException | UnsatisfiedLinkError | RuntimeException e) {
+                LOG.warning("model '" + modelId + "': CUDA requested but unavailable (" + e.getMessage()
+                        + "); running on CPU. The GPU build needs com.microsoft.onnxruntime:onnxruntime_gpu, CUDA 12 and cuDNN 9.");
+            }
+        }
+        return so;
+    }
+
+    static OptLevel optLevel(String name) {
+        return switch (name == null ? "all" : name.toLowerCase(Locale.ROOT)) {
+            case "none", "no" -> OptLevel.NO_OPT;
+            case "basic" -> OptLevel.BASIC_OPT;
+            case "extended" -> OptLevel.EXTENDED_OPT;
+            case "all" -> OptLevel.ALL_OPT;
+            default -> throw new ModelLoadException("unknown ONNX optimisation level '" + name + "' (none, basic, extended, all)");
+        };
+    }
+}

@@ -1,0 +1,119 @@
+package dev.shears.scoring;
+
+import dev.shears.cache.EmbeddingCache;
+import dev.shears.pruning.DocumentScores;
+import dev.shears.pruning.RelevanceModel;
+import dev.shears.pruning.SimilarityHead;
+import dev.shears.pruning.SplitDocument;
+import dev.shears.pruning.StageClock;
+import dev.shears.runtime.EncoderModel;
+import dev.shears.runtime.ModelLoadException;
+import dev.shears.runtime.ModelManifest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sentence relevance from a bi-encoder: the query and every sentence (prefixed with its document's title,
+ * when there is one, for context) are embedded in one length-sorted batch; cosine similarities go through
+ * the model's {@link SimilarityHead} to become keep-probabilities.
+ */
+public final class BiEncoderRelevanceModel implements RelevanceModel {
+
+    public static final String STAGE_TOKENIZE = "tokenization";
+    public static final String STAGE_INFERENCE = "inference";
+
+    private final EncoderModel encoder;
+    private final SimilarityHead head;
+    private final double defaultThreshold;
+    private final EmbeddingCache cache;
+
+    public BiEncoderRelevanceModel(EncoderModel encoder, SimilarityHead head, double defaultThreshold, EmbeddingCache cache) {
+        this.encoder = encoder;
+        this.head = head;
+        this.defaultThreshold = defaultThreshold;
+        this.cache = cache;
+    }
+
+    /** Uses the head and threshold declared in the encoder's manifest. */
+    public static BiEncoderRelevanceModel fromManifest(EncoderModel encoder, EmbeddingCache cache) {
+        ModelManifest.SentenceHead spec = encoder.manifest().sentenceHead();
+        if (spec == null || spec.weights() == null) {
+            throw new ModelLoadException("model '" + encoder.manifest().id() + "' has no 'sentence_head' in its"
+                    + " manifest; fit one with the fit-head command (see models/README.md)");
+        }
+        SimilarityHead head = new SimilarityHead(spec.weights().stream().mapToDouble(Double::doubleValue).toArray(), spec.bias());
+        return new BiEncoderRelevanceModel(encoder, head, spec.defaultThreshold(), cache);
+    }
+
+    @Override
+    public String id() {
+        return encoder.manifest().id();
+    }
+
+    @Override
+    public double defaultThreshold() {
+        return defaultThreshold;
+    }
+
+    @Override
+    public int countTokens(String text) {
+        return encoder.tokenizer().count(text);
+    }
+
+    @Override
+    public List<DocumentScores> score(String query, List<SplitDocument> documents, StageClock clock) {
+        int[][] tokens = clock.time(STAGE_TOKENIZE, () -> documents.stream()
+                .map(doc -> doc.sentences().stream().mapToInt(s -> countTokens(s.content(doc.document().text()))).toArray())
+                .toArray(int[][]::new));
+        List<double[]> cosines = cosines(query, documents, clock);
+        List<DocumentScores> out = new ArrayList<>(documents.size());
+        for (int d = 0; d < documents.size(); d++) {
+            SplitDocument doc = documents.get(d);
+            int[] lengths = doc.sentences().stream().mapToInt(s -> s.contentEnd() - s.start()).toArray();
+            double[] p = doc.size() == 0 ? new double[0] : head.probabilities(cosines.get(d), lengths);
+            out.add(new DocumentScores(p, tokens[d]));
+        }
+        return out;
+    }
+
+    /**
+     * Cosine similarity of the query to every sentence, per document: the head's raw input, also used to fit
+     * the head.
+     */
+    public List<double[]> cosines(String query, List<SplitDocument> documents, StageClock clock) {
+        List<String> inputs = new ArrayList<>();
+        inputs.add(query);
+        for (SplitDocument doc : documents) {
+            String prefix = doc.document().hasTitle() ? doc.document().title().strip() + ". " : "";
+            for (int i = 0; i < doc.size(); i++) {
+                inputs.add(prefix + doc.sentence(i));
+            }
+        }
+        List<float[]> vectors = clock.time(STAGE_INFERENCE, () -> embed(inputs));
+        List<double[]> out = new ArrayList<>(documents.size());
+        int next = 1;
+        for (SplitDocument doc : documents) {
+            double[] c = new double[doc.size()];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = dot(vectors.get(0), vectors.get(next++));
+            }
+            out.add(c);
+        }
+        return out;
+    }
+
+    private List<float[]> embed(List<String> texts) {
+        if (cache == null) {
+            return List.of(encoder.embedTexts(texts));
+        }
+        return cache.getAll(encoder.checksum(), texts, misses -> List.of(encoder.embedTexts(misses)));
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+}
