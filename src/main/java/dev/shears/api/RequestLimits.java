@@ -1,0 +1,78 @@
+package dev.shears.api;
+
+import dev.shears.error.ShearsException;
+import dev.shears.config.ShearsConfig;
+
+/**
+ * Checks client text against the configured limits and against what no model should see: control characters
+ * (other than tab, newline and carriage return) and unpaired UTF-16 surrogates, which are what invalid UTF-8
+ * turns into. Messages name the field, the limit and the setting that changes it.
+ */
+public final class RequestLimits {
+
+    private final ShearsConfig.Limits limits;
+
+    public RequestLimits(ShearsConfig.Limits limits) {
+        this.limits = limits;
+    }
+
+    public String query(String query) {
+        if (query == null) {
+            throw ShearsException.invalid("'query' is required");
+        }
+        if (query.isBlank()) {
+            throw ShearsException.invalid("'query' is empty");
+        }
+        if (query.length() > limits.maxQueryChars()) {
+            throw ShearsException.invalid("'query' has " + query.length() + " characters, more than the limit of "
+                    + limits.maxQueryChars() + " (shears.limits.max-query-chars)");
+        }
+        text("query", query);
+        return query;
+    }
+
+    public void documentCount(int count) {
+        if (count == 0) {
+            throw ShearsException.invalid("'documents' is empty");
+        }
+        if (count > limits.maxDocuments()) {
+            throw ShearsException.invalid("'documents' has " + count + " entries, more than the limit of "
+                    + limits.maxDocuments() + " (shears.limits.max-documents)");
+        }
+    }
+
+    public void document(String field, String text) {
+        if (text.length() > limits.maxDocumentChars()) {
+            throw ShearsException.invalid("'" + field + "' has " + text.length() + " characters, more than the limit of "
+                    + limits.maxDocumentChars() + " (shears.limits.max-document-chars)");
+        }
+        text(field, text);
+    }
+
+    public void totalChars(long total) {
+        if (total > limits.maxTotalChars()) {
+            throw ShearsException.invalid("the documents hold " + total + " characters together, more than the limit of "
+                    + limits.maxTotalChars() + " (shears.limits.max-total-chars)");
+        }
+    }
+
+    /** Refuses C0 control characters other than \t \n \r, DEL-range C1 controls are allowed, and lone surrogates. */
+    public static void text(String field, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                throw ShearsException.invalid(String.format("'%s' contains the control character U+%04X at offset %d", field, (int) c, i));
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                throw ShearsException.invalid("'" + field + "' contains invalid Unicode (an unpaired surrogate) at offset " + i);
+            }
+            if (Character.isLowSurrogate(c)) {
+                throw ShearsException.invalid("'" + field + "' contains invalid Unicode (an unpaired surrogate) at offset " + i);
+            }
+        }
+    }
+}

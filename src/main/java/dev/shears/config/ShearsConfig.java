@@ -1,0 +1,96 @@
+package dev.shears.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** All of Shears' own settings, under {@code shears.*}; each is listed in README's configuration table. */
+@ConfigMapping(prefix = "shears")
+public interface ShearsConfig {
+
+    Model model();
+
+    Runtime runtime();
+
+    Limits limits();
+
+    Auth auth();
+
+    Cache cache();
+
+    interface Model {
+        /** {@code classpath:models/<id>} for an embedded model, or a directory holding manifest.json and the files. */
+        @WithDefault("classpath:models/bge-small-en-v1.5-q")
+        String location();
+
+        /** Most sequences in one forward pass. */
+        @WithDefault("32")
+        int maxBatchSize();
+
+        /** Most padded tokens (longest sequence x batch size) in one forward pass. */
+        @WithDefault("16384")
+        int maxBatchTokens();
+
+        /** Forward passes run at start-up before readiness turns UP. */
+        @WithDefault("3")
+        int warmupRuns();
+    }
+
+    interface Runtime {
+        @WithDefault("2")
+        int intraOpThreads();
+
+        @WithDefault("1")
+        int interOpThreads();
+
+        /** none, basic, extended or all. */
+        @WithDefault("all")
+        String optimization();
+
+        @WithDefault("false")
+        boolean allowSpinning();
+
+        /** cpu or cuda (falls back to cpu with a log line). */
+        @WithDefault("cpu")
+        String device();
+    }
+
+    interface Limits {
+        @WithDefault("4096")
+        int maxQueryChars();
+
+        @WithDefault("256")
+        int maxDocuments();
+
+        @WithDefault("100000")
+        int maxDocumentChars();
+
+        @WithDefault("2000000")
+        int maxTotalChars();
+
+        /** Requests in flight at once; one more is answered 429 at once. */
+        @WithDefault("64")
+        int maxConcurrentRequests();
+
+        /** A request still running after this is answered 503 and its result discarded. */
+        @WithDefault("30s")
+        Duration requestTimeout();
+    }
+
+    interface Auth {
+        /** When true, every /v1 endpoint needs {@code Authorization: Bearer <key>}; health stays open. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Accepted keys (comma-separated); never logged. */
+        Optional<List<String>> apiKeys();
+    }
+
+    interface Cache {
+        /** Weight bound of the embedding cache in bytes (0 disables it). */
+        @WithDefault("268435456")
+        long maxBytes();
+    }
+}

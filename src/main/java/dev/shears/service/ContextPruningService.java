@@ -1,0 +1,73 @@
+package dev.shears.service;
+
+import dev.shears.error.ErrorType;
+import dev.shears.error.ShearsException;
+import dev.shears.config.ShearsConfig;
+import dev.shears.pruning.Document;
+import dev.shears.pruning.PruningOptions;
+import dev.shears.pruning.PruningResult;
+import dev.shears.runtime.InferenceException;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Runs context pruning for the REST layer: admission control (a request over the concurrency limit is
+ * refused with 429 at once rather than queued without bound), stage timings, and the token accounting that
+ * shows what pruning saves.
+ */
+@ApplicationScoped
+public class ContextPruningService {
+
+    public static final String ENDPOINT = "context_prune";
+
+    @Inject
+    ShearsModels models;
+
+    @Inject
+    ShearsConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    private Semaphore permits;
+
+    @PostConstruct
+    void init() {
+        permits = new Semaphore(config.limits().maxConcurrentRequests());
+    }
+
+    public record Timed(PruningResult result, RequestTimings timings) {}
+
+    public Timed prune(String query, List<Document> documents, PruningOptions options) {
+        if (!models.ready()) {
+            throw new ShearsException(ErrorType.MODEL_UNAVAILABLE, "the model is still loading; retry when /q/health/ready is UP");
+        }
+        if (!permits.tryAcquire()) {
+            throw new ShearsException(ErrorType.OVERLOADED, "too many requests in flight (limit "
+                    + config.limits().maxConcurrentRequests() + ", shears.limits.max-concurrent-requests); retry shortly");
+        }
+        RequestTimings timings = new RequestTimings(registry, ENDPOINT);
+        try {
+            PruningResult result = models.pruner().prune(query, documents, options, timings);
+            count(result);
+            return new Timed(result, timings);
+        } catch (InferenceException e) {
+            throw new ShearsException(ErrorType.INTERNAL, "inference failed: " + e.getMessage(), e);
+        } finally {
+            permits.release();
+        }
+    }
+
+    private void count(PruningResult result) {
+        registry.counter("shears.documents", "endpoint", ENDPOINT).increment(result.documents().size());
+        registry.counter("shears.chars", "endpoint", ENDPOINT, "direction", "in").increment(result.charsBefore());
+        registry.counter("shears.chars", "endpoint", ENDPOINT, "direction", "out").increment(result.charsAfter());
+        registry.counter("shears.tokens", "endpoint", ENDPOINT, "direction", "in").increment(result.tokensBefore());
+        registry.counter("shears.tokens", "endpoint", ENDPOINT, "direction", "out").increment(result.tokensAfter());
+        registry.counter("shears.tokens.saved", "endpoint", ENDPOINT).increment(result.tokensBefore() - result.tokensAfter());
+    }
+}

@@ -1,0 +1,106 @@
+package dev.shears.service;
+
+import dev.shears.cache.EmbeddingCache;
+import dev.shears.config.ShearsConfig;
+import dev.shears.pruning.ContextPruner;
+import dev.shears.pruning.Document;
+import dev.shears.pruning.PruningOptions;
+import dev.shears.pruning.text.DefaultSentenceSplitter;
+import dev.shears.runtime.EncoderModel;
+import dev.shears.runtime.ModelLocation;
+import dev.shears.runtime.RuntimeOptions;
+import dev.shears.scoring.BiEncoderRelevanceModel;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Owns the models: opens them at start-up (a bad checksum or a missing file stops the service with one clear
+ * message), warms them up, and only then reports ready.
+ */
+@Startup
+@ApplicationScoped
+public class ShearsModels {
+
+    private static final Logger LOG = Logger.getLogger(ShearsModels.class);
+
+    @Inject
+    ShearsConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    private EncoderModel encoder;
+    private ContextPruner pruner;
+    private EmbeddingCache cache;
+    private volatile boolean ready;
+    private volatile long warmupMillis;
+
+    @PostConstruct
+    void load() {
+        ShearsConfig.Runtime rt = config.runtime();
+        RuntimeOptions options = new RuntimeOptions(rt.intraOpThreads(), rt.interOpThreads(), rt.optimization(),
+                rt.allowSpinning(), rt.device());
+        long started = System.nanoTime();
+        encoder = EncoderModel.load(ModelLocation.parse(config.model().location()), options,
+                config.model().maxBatchSize(), config.model().maxBatchTokens());
+        cache = config.cache().maxBytes() > 0 ? new EmbeddingCache(config.cache().maxBytes()) : null;
+        pruner = new ContextPruner(new DefaultSentenceSplitter(), BiEncoderRelevanceModel.fromManifest(encoder, cache));
+        registerCacheMetrics();
+        LOG.infof("model '%s' (sha256 %s) loaded from %s in %d ms", encoder.manifest().id(), encoder.checksum(),
+                config.model().location(), (System.nanoTime() - started) / 1_000_000);
+        warmUp();
+    }
+
+    /** Runs real inference (bypassing the cache) so the first client request does not pay for ORT's lazy set-up. */
+    private void warmUp() {
+        long started = System.nanoTime();
+        ContextPruner uncached = new ContextPruner(new DefaultSentenceSplitter(), BiEncoderRelevanceModel.fromManifest(encoder, null));
+        Document doc = new Document("warmup", "Warm-up", "Shears prunes retrieved passages. It keeps the sentences that"
+                + " answer the query. Everything else is removed before the LLM sees it.");
+        for (int i = 0; i < Math.max(1, config.model().warmupRuns()); i++) {
+            uncached.prune("What does Shears keep?", List.of(doc), PruningOptions.defaults());
+        }
+        warmupMillis = (System.nanoTime() - started) / 1_000_000;
+        ready = true;
+        LOG.infof("model '%s' warmed up in %d ms; ready", encoder.manifest().id(), warmupMillis);
+    }
+
+    private void registerCacheMetrics() {
+        if (cache == null) {
+            return;
+        }
+        registry.gauge("shears.cache.hits", cache, c -> c.stats().hitCount());
+        registry.gauge("shears.cache.misses", cache, c -> c.stats().missCount());
+        registry.gauge("shears.cache.entries", cache, EmbeddingCache::estimatedSize);
+    }
+
+    public ContextPruner pruner() {
+        return pruner;
+    }
+
+    public EncoderModel encoder() {
+        return encoder;
+    }
+
+    public boolean ready() {
+        return ready;
+    }
+
+    public long warmupMillis() {
+        return warmupMillis;
+    }
+
+    @PreDestroy
+    void close() {
+        ready = false;
+        if (encoder != null) {
+            encoder.close();
+        }
+    }
+}
