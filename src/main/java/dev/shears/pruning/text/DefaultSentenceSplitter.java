@@ -78,12 +78,14 @@ public final class DefaultSentenceSplitter implements SentenceSplitter {
             // For list items the search starts after the marker so that "1. First" stays together.
             proseSplitter.addSentenceStarts(text, block.bodyStart(), block.end(), iterator, sentenceStarts);
         }
+        int previous = -1;
         for (int i = 0; i < sentenceStarts.size(); i++) {
             int sentenceStart = sentenceStarts.get(i);
-            if (!starts.isEmpty() && sentenceStart <= starts.get(starts.size() - 1)) {
-                continue; // a break that fell inside the marker or indentation of the block
+            if (sentenceStart <= previous) {
+                continue; // a break inside the block's indentation, or two breaks in one whitespace run
             }
-            int sentenceEnd = i + 1 < sentenceStarts.size() ? sentenceStarts.get(i + 1) : block.end();
+            previous = sentenceStart;
+            int sentenceEnd = nextGreater(sentenceStarts, i, block.end());
             starts.add(sentenceStart);
             kinds.add(kind);
             if (kind != SpanKind.CODE_BLOCK) {
@@ -95,6 +97,16 @@ public final class DefaultSentenceSplitter implements SentenceSplitter {
                 }
             }
         }
+    }
+
+    /** The first value after index {@code i} that is greater than the value at {@code i}, else {@code fallback}. */
+    private static int nextGreater(List<Integer> values, int i, int fallback) {
+        for (int j = i + 1; j < values.size(); j++) {
+            if (values.get(j) > values.get(i)) {
+                return values.get(j);
+            }
+        }
+        return fallback;
     }
 
     /** Each span runs from its start to the next span's start; its whitespace tail is trimmed off the content. */

@@ -2,6 +2,7 @@ package dev.shears.pruning.text;
 
 import com.ibm.icu.text.BreakIterator;
 import com.ibm.icu.util.ULocale;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -46,18 +47,48 @@ final class ProseSentenceSplitter {
      * Every added offset points at a non-whitespace character.
      */
     void addSentenceStarts(String text, int from, int to, BreakIterator iterator, List<Integer> starts) {
+        List<Integer> found = new ArrayList<>();
         iterator.setText(withLineBreaksAsSpaces(text, from, to));
         iterator.first();
         for (int boundary = iterator.next(); boundary != BreakIterator.DONE; boundary = iterator.next()) {
             int candidate = from + boundary;
-            if (candidate >= to || !isRealSentenceEnd(text, from, candidate)) {
-                continue;
+            if (candidate < to && isRealSentenceEnd(text, from, candidate)) {
+                found.add(candidate);
             }
+        }
+        addBreaksAfterFullWidthTerminators(text, from, to, found);
+        found.sort(null);
+        for (int candidate : found) {
             int start = Chars.skipWhitespace(text, candidate, to);
             if (start < to && !Chars.splitsSurrogatePair(text, start)) {
                 starts.add(start);
             }
         }
+    }
+
+    /**
+     * ICU treats opening brackets as closing punctuation after a terminator, so it misses the break in
+     * "ですか？「はい」"; this pass breaks after every run of full-width terminators and closing marks.
+     */
+    private static void addBreaksAfterFullWidthTerminators(String text, int from, int to, List<Integer> found) {
+        int i = from;
+        while (i < to) {
+            if (FULL_WIDTH_TERMINATORS.indexOf(text.charAt(i)) < 0) {
+                i++;
+                continue;
+            }
+            while (i < to && (FULL_WIDTH_TERMINATORS.indexOf(text.charAt(i)) >= 0
+                    || isClosingPunctuation(text.charAt(i)))) {
+                i++;
+            }
+            if (i < to && !isFullWidthDigit(text.charAt(i))) { // "３．１４" is a number
+                found.add(i);
+            }
+        }
+    }
+
+    private static boolean isFullWidthDigit(char c) {
+        return c >= '０' && c <= '９';
     }
 
     /**
