@@ -25,6 +25,12 @@ import java.util.Objects;
  *       is cut as described in {@link LongSpanCutter}.</li>
  * </ul>
  *
+ * <p>Known limitations, accepted for simplicity: a known abbreviation or initial before a capital never ends a
+ * sentence ("in the U.S. Then" stays one span), while "etc." before a capital does; Japanese quoted speech
+ * such as 「はい。」と言った is split after the closing bracket; setext headings, block quotes, HTML and tables
+ * without a leading pipe are prose; a line starting with "2019. " is read as a list item; a hard cut at the
+ * limit respects surrogate pairs but not combining marks.
+ *
  * <p>Instances are immutable and thread-safe.
  */
 public final class DefaultSentenceSplitter implements SentenceSplitter {

@@ -293,6 +293,11 @@ class SentenceSplitterTest {
         }
 
         @Test
+        void asciiTerminatorsInsideCjkText() {
+            assertEquals(List.of("本当?", "はい!", "行こう。"), sentences("本当?はい!行こう。"));
+        }
+
+        @Test
         void mixedEnglishAndJapanese() {
             assertEquals(List.of("This is English.", "これは日本語です。", "Back to English."),
                     sentences("This is English. これは日本語です。Back to English."));
