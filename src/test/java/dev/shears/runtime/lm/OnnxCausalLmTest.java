@@ -281,6 +281,8 @@ class OnnxCausalLmTest {
         String stop = full.text().substring(3, 5);
         Completion cut = m.sample(new SamplingRequest("Stop here", 1, 1.0, 1.0, 20, List.of("\u0000never", stop), 3L))
                 .get(0);
+        System.out.printf("%s stop string %s cut %d chars to %d%n", f, stop.replace("\n", "\\n"),
+                full.text().length(), cut.text().length());
         assertEquals(Completion.STOP, cut.finishReason());
         assertEquals(full.text().substring(0, full.text().indexOf(stop)), cut.text());
         assertFalse(cut.text().contains(stop));
@@ -319,6 +321,36 @@ class OnnxCausalLmTest {
         List<Completion> cs = m.sample(new SamplingRequest(prompt, 2, 1.0, 1.0, 50, List.of(), 1L));
         for (Completion c : cs) {
             assertTrue(c.tokens().size() <= 3, "generated " + c.tokens().size());
+            if (c.tokens().size() == 3) {
+                assertEquals(Completion.LENGTH, c.finishReason());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Family.class)
+    void singleFileExportsWork(Family f, @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        var weights = TestModels.get(f).weights();
+        var noPast = tmp.resolve("no-past");
+        var pastOnly = tmp.resolve("past-only");
+        dev.shears.onnx.decoders.DecoderExporter.export(weights, noPast,
+                dev.shears.onnx.decoders.DecoderExporter.Variant.NO_PAST);
+        dev.shears.onnx.decoders.DecoderExporter.export(weights, pastOnly,
+                dev.shears.onnx.decoders.DecoderExporter.Variant.WITH_PAST);
+        SamplingRequest r = new SamplingRequest("Single file", 2, 0.8, 0.95, 9, List.of(), 11L);
+        List<ScoringRequest> batch = List.of(ScoringRequest.of("one file"), new ScoringRequest("a", " b c d e"));
+        List<Completion> expected = MODELS.get(f).sample(r);
+        List<ScoredText> expectedScores = MODELS.get(f).score(batch);
+        for (var dir : List.of(noPast, pastOnly)) {
+            try (OnnxCausalLm m = OnnxCausalLm.open(dir)) {
+                assertEquals(dir == pastOnly, m.usesKvCache());
+                List<Completion> got = m.sample(r);
+                assertEquals(expected.stream().map(Completion::text).toList(), got.stream().map(Completion::text).toList());
+                List<ScoredText> scores = m.score(batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    assertEquals(expectedScores.get(i).sum(), scores.get(i).sum(), 1e-4);
+                }
+            }
         }
     }
 
