@@ -4,7 +4,10 @@ import dev.shears.error.ErrorType;
 import dev.shears.error.ShearsException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
@@ -35,6 +38,12 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
         return respond(ErrorType.INVALID_REQUEST, describe(e));
+    }
+
+    /** More specific than Quarkus' built-in mapper for binding errors, so it wins. */
+    @ServerExceptionMapper
+    public Response binding(MismatchedInputException e) {
+        return json(e);
     }
 
     @ServerExceptionMapper
@@ -82,6 +91,14 @@ public class ErrorMappers {
 
     /** Jackson's own messages name Java classes and echo input; say what was wrong in the request's own terms. */
     static String describe(JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StreamConstraintsException limit) {
+                return "malformed JSON: " + firstLine(limit.getOriginalMessage()).replaceAll(",? from `[^`]*`", "");
+            }
+            if (t instanceof StreamReadException parse) {
+                return "malformed JSON: " + firstLine(parse.getOriginalMessage());
+            }
+        }
         if (e instanceof UnrecognizedPropertyException u) {
             String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
@@ -110,7 +127,10 @@ public class ErrorMappers {
             return "unreadable input";
         }
         String line = message.lines().findFirst().orElse(message);
-        line = line.replaceAll("\\(class [^)]*\\)", "").replaceAll("`[a-z]+(\\.[A-Za-z$]+)+`", "value");
+        line = line.replaceAll("\\(class [^)]*\\)", "")
+                .replaceAll("\\s*\\(start marker at \\[Source: [^\\]]*\\][^)]*\\)", "")
+                .replaceAll("\\s*at \\[Source: .*$", "")
+                .replaceAll("`[a-z]+(\\.[A-Za-z$]+)+`", "value");
         return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 }
