@@ -2,13 +2,13 @@ package dev.shears.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shears.api.error.ErrorResponse;
+import dev.shears.config.ShearsConfig;
 import dev.shears.error.ErrorType;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Refuses a body whose declared length is over {@code shears.limits.max-body-bytes} before it is read, with
@@ -18,8 +18,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class BodySizeFilter {
 
-    @ConfigProperty(name = "shears.limits.max-body-bytes", defaultValue = "8388608")
-    long maxBodyBytes;
+    @Inject
+    ShearsConfig config;
 
     @Inject
     ObjectMapper json;
@@ -37,6 +37,7 @@ public class BodySizeFilter {
             } catch (NumberFormatException e) {
                 declared = -1;
             }
+            long maxBodyBytes = config.limits().maxBodyBytes();
             if (declared > maxBodyBytes) {
                 ErrorType type = ErrorType.PAYLOAD_TOO_LARGE;
                 String body;

@@ -3,47 +3,34 @@ package dev.shears.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Model outputs by input: a text's embedding under one model. Keys carry the model's checksum, so a cache
- * can never serve one model's vector for another. Bounded by weight (bytes of key text and vector), so a few
- * huge passages cannot crowd out everything else. A hit returns exactly what the model returned before, so
- * caching never changes a result.
+ * Model outputs by input: the embeddings of one text unit (a query, or all sentences of one document) under
+ * one model. Keys carry the model's checksum, so one model's vectors are never served for another. Bounded
+ * by weight (bytes of key text and vectors), so a few huge documents cannot crowd out everything else.
+ * Loads are single-flight: concurrent misses on one key run inference once.
+ *
+ * <p>A hit returns exactly what inference returned for the same unit, and a unit is always inferred in the
+ * same batch composition (see {@code BiEncoderRelevanceModel}), so caching never changes a result.
  */
 public final class EmbeddingCache {
 
-    private record Key(String modelChecksum, String text) {}
+    /** {@code context} distinguishes units with the same text (a document title, or "query"). */
+    private record Key(String modelChecksum, String context, String text) {}
 
-    private final Cache<Key, float[]> cache;
+    private final Cache<Key, float[][]> cache;
 
     public EmbeddingCache(long maxBytes) {
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((Key k, float[] v) -> 64 + 2 * k.text().length() + 4 * v.length)
+                .weigher((Key k, float[][] v) -> weight(k, v))
                 .recordStats()
                 .build();
     }
 
-    /**
-     * Looks every text up; computes the misses in one batch call and stores them. Returns vectors in input order.
-     */
-    public List<float[]> getAll(String modelChecksum, List<String> texts, Function<List<String>, List<float[]>> compute) {
-        List<Key> keys = texts.stream().map(t -> new Key(modelChecksum, t)).toList();
-        Map<Key, float[]> found = cache.getAll(keys, missing -> {
-            List<Key> missList = new ArrayList<>(missing.size());
-            missing.forEach(missList::add);
-            List<float[]> vectors = compute.apply(missList.stream().map(Key::text).toList());
-            Map<Key, float[]> computed = new java.util.HashMap<>();
-            for (int i = 0; i < missList.size(); i++) {
-                computed.put(missList.get(i), vectors.get(i));
-            }
-            return computed;
-        });
-        return keys.stream().map(found::get).toList();
+    public float[][] get(String modelChecksum, String context, String text, Supplier<float[][]> compute) {
+        return cache.get(new Key(modelChecksum, context, text), k -> compute.get());
     }
 
     public CacheStats stats() {
@@ -52,5 +39,13 @@ public final class EmbeddingCache {
 
     public long estimatedSize() {
         return cache.estimatedSize();
+    }
+
+    private static int weight(Key k, float[][] v) {
+        long bytes = 64 + 2L * (k.text().length() + k.context().length());
+        for (float[] row : v) {
+            bytes += 16 + 4L * row.length;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, bytes);
     }
 }

@@ -2,7 +2,6 @@ package dev.shears.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -70,13 +69,13 @@ public interface ShearsConfig {
         @WithDefault("2000000")
         int maxTotalChars();
 
+        /** Largest request body (declared Content-Length) accepted; larger ones get 413 before being read. */
+        @WithDefault("8388608")
+        long maxBodyBytes();
+
         /** Requests in flight at once; one more is answered 429 at once. */
         @WithDefault("64")
         int maxConcurrentRequests();
-
-        /** A request still running after this is answered 503 and its result discarded. */
-        @WithDefault("30s")
-        Duration requestTimeout();
     }
 
     interface Auth {

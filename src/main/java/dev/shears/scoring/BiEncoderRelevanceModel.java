@@ -21,6 +21,7 @@ public final class BiEncoderRelevanceModel implements RelevanceModel {
 
     public static final String STAGE_TOKENIZE = "tokenization";
     public static final String STAGE_INFERENCE = "inference";
+    private static final String QUERY = "\u0000query";
 
     private final EncoderModel encoder;
     private final SimilarityHead head;
@@ -79,34 +80,38 @@ public final class BiEncoderRelevanceModel implements RelevanceModel {
     /**
      * Cosine similarity of the query to every sentence, per document: the head's raw input, also used to fit
      * the head.
+     *
+     * <p>The query is embedded alone and each document's sentences as one group: int8 graphs quantize
+     * activations per batch, so a vector depends slightly on its batch-mates. Fixed groups make every
+     * document's scores a function of that document and query only: the same on every request, cached or not.
      */
     public List<double[]> cosines(String query, List<SplitDocument> documents, StageClock clock) {
-        List<String> inputs = new ArrayList<>();
-        inputs.add(query);
-        for (SplitDocument doc : documents) {
-            String prefix = doc.document().hasTitle() ? doc.document().title().strip() + ". " : "";
-            for (int i = 0; i < doc.size(); i++) {
-                inputs.add(prefix + doc.sentence(i));
+        return clock.time(STAGE_INFERENCE, () -> {
+            float[] q = embedUnit(QUERY, query, List.of(query))[0];
+            List<double[]> out = new ArrayList<>(documents.size());
+            for (SplitDocument doc : documents) {
+                String title = doc.document().hasTitle() ? doc.document().title().strip() : "";
+                String prefix = title.isEmpty() ? "" : title + ". ";
+                List<String> inputs = new ArrayList<>(doc.size());
+                for (int i = 0; i < doc.size(); i++) {
+                    inputs.add(prefix + doc.sentence(i));
+                }
+                float[][] vectors = doc.size() == 0 ? new float[0][] : embedUnit(title, doc.document().text(), inputs);
+                double[] c = new double[doc.size()];
+                for (int i = 0; i < c.length; i++) {
+                    c[i] = dot(q, vectors[i]);
+                }
+                out.add(c);
             }
-        }
-        List<float[]> vectors = clock.time(STAGE_INFERENCE, () -> embed(inputs));
-        List<double[]> out = new ArrayList<>(documents.size());
-        int next = 1;
-        for (SplitDocument doc : documents) {
-            double[] c = new double[doc.size()];
-            for (int i = 0; i < c.length; i++) {
-                c[i] = dot(vectors.get(0), vectors.get(next++));
-            }
-            out.add(c);
-        }
-        return out;
+            return out;
+        });
     }
 
-    private List<float[]> embed(List<String> texts) {
+    private float[][] embedUnit(String context, String text, List<String> inputs) {
         if (cache == null) {
-            return List.of(encoder.embedTexts(texts));
+            return encoder.embedTexts(inputs);
         }
-        return cache.getAll(encoder.checksum(), texts, misses -> List.of(encoder.embedTexts(misses)));
+        return cache.get(encoder.checksum(), context, text, () -> encoder.embedTexts(inputs));
     }
 
     private static double dot(float[] a, float[] b) {

@@ -1,0 +1,118 @@
+package dev.shears.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real embedded model, loaded the way the service loads it. */
+class EncoderModelTest {
+
+    static final String EMBEDDED = "classpath:models/bge-small-en-v1.5-q";
+    static EncoderModel model;
+
+    @BeforeAll
+    static void load() {
+        model = EncoderModel.load(ModelLocation.parse(EMBEDDED), RuntimeOptions.defaults(), 32, 16384);
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    @Test
+    void embeddings_are_normalised_and_rank_related_text_higher() {
+        float[][] v = model.embedTexts(List.of("What is the capital of France?", "Paris is the capital of France.",
+                "The mitochondria is the powerhouse of the cell."));
+        assertEquals(384, v[0].length);
+        assertEquals(1.0, dot(v[0], v[0]), 1e-4);
+        assertTrue(dot(v[0], v[1]) > dot(v[0], v[2]) + 0.1, "related sentence should be clearly closer");
+    }
+
+    @Test
+    void the_same_batch_gives_bit_identical_vectors() {
+        List<String> texts = List.of("short", "a much longer sentence with quite a few more tokens in it than the first", "mid length text");
+        float[][] first = model.embedTexts(texts);
+        float[][] second = model.embedTexts(texts);
+        for (int i = 0; i < texts.size(); i++) {
+            assertArrayEquals(first[i], second[i]);
+        }
+    }
+
+    /**
+     * The int8 graph quantizes activations per batch, so batch-mates move a vector slightly: bounded here, and
+     * the reason the relevance model embeds each document as a fixed group.
+     */
+    @Test
+    void batch_mates_move_int8_vectors_only_within_quantization_noise() {
+        List<String> texts = List.of("short", "a much longer sentence with quite a few more tokens in it than the first", "mid length text");
+        float[][] batched = model.embedTexts(texts);
+        for (int i = 0; i < texts.size(); i++) {
+            float[] single = model.embedTexts(List.of(texts.get(i)))[0];
+            assertTrue(dot(single, batched[i]) > 0.995, "text " + i + ": cosine " + dot(single, batched[i]));
+        }
+    }
+
+    @Test
+    void checksum_identifies_the_graph() {
+        assertEquals(model.manifest().file(ModelManifest.MODEL).sha256(), model.checksum());
+    }
+
+    @Test
+    void loads_the_same_model_from_a_directory(@TempDir Path dir) throws IOException {
+        copyEmbedded(dir, null);
+        try (EncoderModel fromDir = EncoderModel.load(ModelLocation.parse(dir.toString()), RuntimeOptions.defaults(), 8, 4096)) {
+            assertArrayEquals(model.embedTexts(List.of("same model"))[0], fromDir.embedTexts(List.of("same model"))[0], 1e-6f);
+        }
+    }
+
+    @Test
+    void refuses_a_file_whose_sha256_does_not_match(@TempDir Path dir) throws IOException {
+        copyEmbedded(dir, "0".repeat(64));
+        ModelLoadException e = assertThrows(ModelLoadException.class,
+                () -> EncoderModel.load(ModelLocation.parse(dir.toString()), RuntimeOptions.defaults(), 8, 4096));
+        assertTrue(e.getMessage().contains("sha256 mismatch"), e.getMessage());
+    }
+
+    @Test
+    void explains_a_missing_directory_and_unknown_settings() {
+        assertThrows(ModelLoadException.class, () -> ModelLocation.parse("/no/such/dir"));
+        assertThrows(ModelLoadException.class, () -> OnnxSessions.optLevel("turbo"));
+    }
+
+    /** Copies the embedded model into a directory; optionally replaces the model file's sha256 in its manifest. */
+    static void copyEmbedded(Path dir, String modelSha) throws IOException {
+        for (String name : List.of("bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json")) {
+            try (InputStream in = EncoderModelTest.class.getClassLoader().getResourceAsStream(name)) {
+                Files.copy(in, dir.resolve(name));
+            }
+        }
+        String manifest;
+        try (InputStream in = EncoderModelTest.class.getClassLoader().getResourceAsStream("models/bge-small-en-v1.5-q/manifest.json")) {
+            manifest = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        if (modelSha != null) {
+            manifest = manifest.replace(model.checksum(), modelSha);
+        }
+        Files.writeString(dir.resolve(ModelManifest.FILE_NAME), manifest);
+    }
+
+    static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+}
