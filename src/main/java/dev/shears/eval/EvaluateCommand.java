@@ -25,7 +25,7 @@ import java.util.Locale;
 public final class EvaluateCommand {
 
     static final String DEFAULT_SWEEP = "0.002,0.005,0.008,0.01,0.012,0.015,0.02,0.03,0.05,0.08,0.12,0.2,0.3";
-    static final String PROVENCE_SWEEP = "0.01,0.02,0.03,0.05,0.07,0.1,0.13,0.16,0.2,0.25,0.3,0.35,0.4,0.5,0.6";
+    static final String PROVENCE_SWEEP = "0.001,0.002,0.003,0.005,0.007,0.01,0.015,0.02,0.03,0.05,0.07,0.1,0.13,0.16,0.2,0.3,0.4,0.5";
 
     public static void main(String[] args) throws Exception {
         CommandLine cli = new CommandLine(args, List.of("model", "sweep", "baseline"));

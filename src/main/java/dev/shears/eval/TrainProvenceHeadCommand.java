@@ -58,8 +58,11 @@ public final class TrainProvenceHeadCommand {
     static final int RANK_EPOCHS = 60;
     static final double RANK_L2 = 0.01;
 
-    /** Trains, writes the model directory, returns the chosen default threshold. */
-    static double train(Settings s) throws Exception {
+    /** What a training run produced: the default threshold, and the Java-side sentence scores of the training questions. */
+    record Result(double threshold, FeatureEval trainScores) {}
+
+    /** Trains and writes the model directory. */
+    static Result train(Settings s) throws Exception {
         List<WikiQa.Question> questions = WikiQa.read(s.data());
         if (s.limit() > 0 && s.limit() < questions.size()) {
             questions = questions.subList(0, s.limit());
@@ -124,11 +127,11 @@ public final class TrainProvenceHeadCommand {
             }
         }
         write(s, f, token, rank, chosen, trainSeconds);
-        return chosen;
+        return new Result(chosen, new FeatureEval(f, token, rank, s.gate(), null));
     }
 
     static double[] sweepThresholds() {
-        return new double[] {0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6};
+        return new double[] {0.001, 0.002, 0.003, 0.005, 0.007, 0.01, 0.015, 0.02, 0.03, 0.05, 0.07, 0.1, 0.13, 0.16, 0.2, 0.3, 0.4, 0.5};
     }
 
     static HeadTrainer.Rows tokenRows(ProvenceFeatures f) {
