@@ -28,7 +28,8 @@ public record ModelManifest(
         boolean normalize,
         @JsonProperty("max_length") int maxLength,
         @JsonProperty("query_prefix") String queryPrefix,
-        @JsonProperty("sentence_head") SentenceHead sentenceHead) {
+        @JsonProperty("sentence_head") SentenceHead sentenceHead,
+        Provence provence) {
 
     public static final String FILE_NAME = "manifest.json";
     public static final String MODEL = "model";
@@ -48,6 +49,33 @@ public record ModelManifest(
             double bias,
             @JsonProperty("default_threshold") double defaultThreshold,
             Map<String, Object> training) {}
+
+    /**
+     * How to read a Provence-style dual-head graph ({@code task: "provence"}): which outputs hold the rank
+     * logit and the token keep scores, how they are turned into decisions, and how the heads were trained.
+     *
+     * @param rankOutput output name of the rank logits, shape [B, 1] (or [B])
+     * @param tokenOutput output name of the token keep scores
+     * @param tokenOutputKind {@code keep_logits} ([B, L, 2], keep-prob = softmax(...)[1]) or {@code keep_probs}
+     *     ([B, L], already probabilities)
+     * @param scoreScale {@code logit} or {@code sigmoid}: how the rank logit is reported as document relevance
+     * @param rounding {@code mean_prob}, {@code decision_avg} or {@code paper_majority}
+     * @param defaultThreshold threshold the model was calibrated for
+     * @param batchSize blocks per forward pass
+     * @param training free-form record of how the heads were trained (data, settings, seed, command)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Provence(
+            @JsonProperty("rank_output") String rankOutput,
+            @JsonProperty("token_output") String tokenOutput,
+            @JsonProperty("token_output_kind") String tokenOutputKind,
+            @JsonProperty("score_scale") String scoreScale,
+            String rounding,
+            @JsonProperty("default_threshold") double defaultThreshold,
+            @JsonProperty("batch_size") Integer batchSize,
+            Map<String, Object> training) {}
+
+    public static final String TASK_PROVENCE = "provence";
 
     private static final ObjectMapper JSON =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
