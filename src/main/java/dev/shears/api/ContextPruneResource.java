@@ -41,7 +41,7 @@ public class ContextPruneResource {
     public Response prune(PruneRequest request) {
         long started = System.nanoTime();
         PruneRequestReader.Input input = PruneRequestReader.read(request, limits);
-        ContextPruningService.Timed timed = service.prune(input.query(), input.documents(), input.options());
+        ContextPruningService.Timed timed = service.prune(ContextPruningService.CONTEXT_PRUNE, input.query(), input.documents(), input.options());
         PruneResponse body = PruneResponse.of(timed.result(), input.metadata(), input.returnSentences());
         return TimingHeaders.add(Response.ok(body), timed.timings(), started).build();
     }

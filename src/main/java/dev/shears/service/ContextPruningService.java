@@ -22,7 +22,8 @@ import java.util.concurrent.Semaphore;
 @ApplicationScoped
 public class ContextPruningService {
 
-    public static final String ENDPOINT = "context_prune";
+    public static final String CONTEXT_PRUNE = "context_prune";
+    public static final String RERANK = "rerank";
 
     @Inject
     ShearsModels models;
@@ -42,7 +43,8 @@ public class ContextPruningService {
 
     public record Timed(PruningResult result, RequestTimings timings) {}
 
-    public Timed prune(String query, List<Document> documents, PruningOptions options) {
+    /** Scores and prunes; {@code endpoint} tags the metrics ({@link #CONTEXT_PRUNE}, {@link #RERANK}). */
+    public Timed prune(String endpoint, String query, List<Document> documents, PruningOptions options) {
         if (!models.ready()) {
             throw new ShearsException(ErrorType.MODEL_UNAVAILABLE, "the model is still loading; retry when /q/health/ready is UP");
         }
@@ -50,10 +52,12 @@ public class ContextPruningService {
             throw new ShearsException(ErrorType.OVERLOADED, "too many requests in flight (limit "
                     + config.limits().maxConcurrentRequests() + ", shears.limits.max-concurrent-requests); retry shortly");
         }
-        RequestTimings timings = new RequestTimings(registry, ENDPOINT);
+        RequestTimings timings = new RequestTimings(registry, endpoint);
         try {
             PruningResult result = models.pruner().prune(query, documents, options, timings);
-            count(result);
+            if (CONTEXT_PRUNE.equals(endpoint)) {
+                count(result);
+            }
             return new Timed(result, timings);
         } catch (InferenceException e) {
             throw new ShearsException(ErrorType.INTERNAL, "inference failed: " + e.getMessage(), e);
@@ -63,11 +67,11 @@ public class ContextPruningService {
     }
 
     private void count(PruningResult result) {
-        registry.counter("shears.documents", "endpoint", ENDPOINT).increment(result.documents().size());
-        registry.counter("shears.chars", "endpoint", ENDPOINT, "direction", "in").increment(result.charsBefore());
-        registry.counter("shears.chars", "endpoint", ENDPOINT, "direction", "out").increment(result.charsAfter());
-        registry.counter("shears.tokens", "endpoint", ENDPOINT, "direction", "in").increment(result.tokensBefore());
-        registry.counter("shears.tokens", "endpoint", ENDPOINT, "direction", "out").increment(result.tokensAfter());
-        registry.counter("shears.tokens.saved", "endpoint", ENDPOINT).increment(result.tokensBefore() - result.tokensAfter());
+        registry.counter("shears.documents", "endpoint", CONTEXT_PRUNE).increment(result.documents().size());
+        registry.counter("shears.chars", "endpoint", CONTEXT_PRUNE, "direction", "in").increment(result.charsBefore());
+        registry.counter("shears.chars", "endpoint", CONTEXT_PRUNE, "direction", "out").increment(result.charsAfter());
+        registry.counter("shears.tokens", "endpoint", CONTEXT_PRUNE, "direction", "in").increment(result.tokensBefore());
+        registry.counter("shears.tokens", "endpoint", CONTEXT_PRUNE, "direction", "out").increment(result.tokensAfter());
+        registry.counter("shears.tokens.saved", "endpoint", CONTEXT_PRUNE).increment(result.tokensBefore() - result.tokensAfter());
     }
 }
