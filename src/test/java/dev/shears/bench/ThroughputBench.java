@@ -1,0 +1,335 @@
+package dev.shears.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
+import dev.shears.eval.OfflineModels;
+import dev.shears.eval.WikiQa;
+import dev.shears.pruning.ContextPruner;
+import dev.shears.pruning.Document;
+import dev.shears.pruning.PruningOptions;
+import dev.shears.pruning.text.DefaultSentenceSplitter;
+import dev.shears.pruning.text.TextSpan;
+import dev.shears.runtime.EncoderModel;
+import dev.shears.runtime.OnnxSessions;
+import dev.shears.runtime.RuntimeOptions;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
+
+/**
+ * Throughput of the same work four ways, in one run, on WikiQA passages: every question embedded once and
+ * every passage sentence ("title. sentence") embedded once.
+ *
+ * <ol>
+ *   <li>raw ONNX Runtime {@code run()} on pre-built tensors: (a) all inputs length-sorted in batches of 32,
+ *       the ceiling; (b) the batches Shears forms (the query alone, each passage's sentences as one group)
+ *   <li>Shears in-process: {@link ContextPruner#prune} per question, cache off
+ *   <li>Shears over HTTP: the packaged service in its own process, N concurrent clients, one passage per
+ *       request, cache off
+ *   <li>LangChain4j's in-process {@code BgeSmallEnV15QuantizedEmbeddingModel.embedAll} on the same texts
+ * </ol>
+ *
+ * <pre>
+ * mvn -q -B package -DskipTests
+ * mvn -q exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.shears.bench.ThroughputBench \
+ *     -Dexec.args="../shared/datasets/wikiqa/WikiQA-dev.tsv.gz 4 3"
+ * </pre>
+ * Arguments: dataset, HTTP clients (default 4), repetitions (default 3). Not part of CI.
+ */
+public final class ThroughputBench {
+
+    record Work(List<String> queries, List<List<String>> passageInputs, List<Document> documents, int sentences) {}
+
+    record Result(String name, double seconds, List<Double> latenciesMs, long peakRssKb) {}
+
+    public static void main(String[] args) throws Exception {
+        List<WikiQa.Question> questions = WikiQa.read(Path.of(args[0]));
+        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int reps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Work work = work(questions);
+        int sequences = work.queries().size() + work.sentences();
+        System.out.printf(Locale.ROOT, "%d questions, %d passage sentences, %d sequences per pass; %d repetitions, medians%n",
+                questions.size(), work.sentences(), sequences, reps);
+
+        List<Result> results = new ArrayList<>();
+        try (EncoderModel encoder = OfflineModels.encoder(OfflineModels.DEFAULT_MODEL);
+                OrtSession raw = OnnxSessions.open(modelBytes(), RuntimeOptions.defaults(), "bench")) {
+            List<List<long[]>> sorted32 = sortedBatches(encoder, work, 32);
+            List<List<long[]>> shearsBatches = shearsBatches(encoder, work);
+            long tokens = sorted32.stream().flatMap(List::stream).mapToLong(s -> s.length).sum();
+            results.add(measure("1a raw ORT, length-sorted batches of 32", reps, () -> runRaw(raw, sorted32)));
+            results.add(measure("1b raw ORT, Shears' batches", reps, () -> runRaw(raw, shearsBatches)));
+            ContextPruner pruner = new ContextPruner(new DefaultSentenceSplitter(),
+                    dev.shears.scoring.BiEncoderRelevanceModel.fromManifest(encoder, null));
+            results.add(measure("2  Shears in-process (pruner API)", reps, () -> {
+                List<Double> lat = new ArrayList<>();
+                for (int i = 0; i < work.documents().size(); i++) {
+                    long t = System.nanoTime();
+                    pruner.prune(work.queries().get(i), List.of(work.documents().get(i)), PruningOptions.defaults());
+                    lat.add((System.nanoTime() - t) / 1e6);
+                }
+                return lat;
+            }));
+            results.add(http(work, clients, reps));
+            BgeSmallEnV15QuantizedEmbeddingModel lc4j = new BgeSmallEnV15QuantizedEmbeddingModel();
+            List<TextSegment> segments = new ArrayList<>();
+            work.queries().forEach(q -> segments.add(TextSegment.from(q)));
+            work.passageInputs().forEach(p -> p.forEach(s -> segments.add(TextSegment.from(s))));
+            results.add(measure("4  LangChain4j in-process embedAll", reps, () -> {
+                lc4j.embedAll(segments);
+                return List.of();
+            }));
+            print(results, work.sentences(), sequences, tokens);
+        }
+    }
+
+    static Work work(List<WikiQa.Question> questions) {
+        DefaultSentenceSplitter splitter = new DefaultSentenceSplitter();
+        List<String> queries = new ArrayList<>();
+        List<List<String>> inputs = new ArrayList<>();
+        List<Document> documents = new ArrayList<>();
+        int sentences = 0;
+        for (WikiQa.Question q : questions) {
+            String text = q.passage();
+            List<String> passage = new ArrayList<>();
+            for (TextSpan span : splitter.split(text)) {
+                passage.add(q.title().strip() + ". " + span.content(text));
+            }
+            queries.add(q.question());
+            inputs.add(passage);
+            documents.add(new Document(q.id(), q.title(), text));
+            sentences += passage.size();
+        }
+        return new Work(queries, inputs, documents, sentences);
+    }
+
+    static byte[] modelBytes() throws Exception {
+        try (InputStream in = ThroughputBench.class.getClassLoader().getResourceAsStream("bge-small-en-v1.5-q.onnx")) {
+            return in.readAllBytes();
+        }
+    }
+
+    static long[] ids(EncoderModel encoder, String text) {
+        return encoder.withSpecialTokens(encoder.tokenizer().encode(text, false).ids());
+    }
+
+    static List<List<long[]>> sortedBatches(EncoderModel encoder, Work work, int size) {
+        List<long[]> all = new ArrayList<>();
+        work.queries().forEach(q -> all.add(ids(encoder, q)));
+        work.passageInputs().forEach(p -> p.forEach(s -> all.add(ids(encoder, s))));
+        all.sort(Comparator.comparingInt(a -> a.length));
+        List<List<long[]>> batches = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += size) {
+            batches.add(all.subList(i, Math.min(all.size(), i + size)));
+        }
+        return batches;
+    }
+
+    static List<List<long[]>> shearsBatches(EncoderModel encoder, Work work) {
+        List<List<long[]>> batches = new ArrayList<>();
+        for (int i = 0; i < work.queries().size(); i++) {
+            batches.add(List.of(ids(encoder, work.queries().get(i))));
+            List<long[]> group = new ArrayList<>(work.passageInputs().get(i).stream().map(s -> ids(encoder, s)).toList());
+            group.sort(Comparator.comparingInt(a -> a.length));
+            batches.add(group);
+        }
+        return batches;
+    }
+
+    /** Pre-builds every batch's tensors, then times only {@code session.run}. */
+    static List<Double> runRaw(OrtSession session, List<List<long[]>> batches) {
+        OrtEnvironment env = OnnxSessions.environment();
+        List<Map<String, OnnxTensor>> inputs = new ArrayList<>();
+        try {
+            for (List<long[]> batch : batches) {
+                int len = batch.stream().mapToInt(a -> a.length).max().orElse(0);
+                long[] shape = {batch.size(), len};
+                LongBuffer ids = direct(batch.size() * len);
+                LongBuffer mask = direct(batch.size() * len);
+                for (long[] seq : batch) {
+                    for (int t = 0; t < len; t++) {
+                        ids.put(t < seq.length ? seq[t] : 0);
+                        mask.put(t < seq.length ? 1 : 0);
+                    }
+                }
+                ids.rewind();
+                mask.rewind();
+                inputs.add(Map.of("input_ids", OnnxTensor.createTensor(env, ids, shape),
+                        "attention_mask", OnnxTensor.createTensor(env, mask, shape),
+                        "token_type_ids", OnnxTensor.createTensor(env, direct(batch.size() * len), shape)));
+            }
+            long started = System.nanoTime();
+            for (Map<String, OnnxTensor> in : inputs) {
+                try (OrtSession.Result r = session.run(in)) {
+                    r.get(0);
+                }
+            }
+            return List.of((System.nanoTime() - started) / 1e6);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            inputs.forEach(m -> m.values().forEach(OnnxTensor::close));
+        }
+    }
+
+    static LongBuffer direct(int n) {
+        return ByteBuffer.allocateDirect(n * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+    }
+
+    interface Pass {
+        List<Double> run() throws Exception;
+    }
+
+    /** One warm-up pass, then {@code reps} timed passes; keeps the median pass. */
+    static Result measure(String name, int reps, Pass pass) throws Exception {
+        pass.run();
+        List<Result> runs = new ArrayList<>();
+        for (int r = 0; r < reps; r++) {
+            long started = System.nanoTime();
+            List<Double> latencies = pass.run();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            if (name.contains("raw ORT")) {
+                seconds = latencies.get(0) / 1e3;
+            }
+            runs.add(new Result(name, seconds, latencies, peakRssKb(ProcessHandle.current().pid())));
+        }
+        runs.sort(Comparator.comparingDouble(Result::seconds));
+        return runs.get(runs.size() / 2);
+    }
+
+    static Result http(Work work, int clients, int reps) throws Exception {
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("build the service first: mvn -q -B package -DskipTests");
+        }
+        int port = 18089;
+        Process server = new ProcessBuilder("java", "-Dquarkus.http.port=" + port, "-Dshears.cache.max-bytes=0",
+                "-Dshears.limits.max-concurrent-requests=1024", "-jar", jar.toString())
+                .redirectErrorStream(true).redirectOutput(Path.of("target/bench-server.log").toFile()).start();
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            String base = "http://127.0.0.1:" + port;
+            waitReady(client, base);
+            ObjectMapper json = new ObjectMapper();
+            List<String> bodies = new ArrayList<>();
+            for (int i = 0; i < work.documents().size(); i++) {
+                Document d = work.documents().get(i);
+                bodies.add(json.writeValueAsString(Map.of("query", work.queries().get(i), "return_sentences", false,
+                        "documents", List.of(Map.of("title", d.title(), "text", d.text())))));
+            }
+            Result result = measure("3  Shears over HTTP, " + clients + " clients", reps, () -> {
+                ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
+                AtomicInteger next = new AtomicInteger();
+                AtomicLong failures = new AtomicLong();
+                IntConsumer worker = w -> {
+                    for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
+                        long t = System.nanoTime();
+                        try {
+                            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/context/prune"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i))).build(), HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() != 200) {
+                                failures.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            failures.incrementAndGet();
+                        }
+                        latencies.add((System.nanoTime() - t) / 1e6);
+                    }
+                };
+                List<Thread> threads = new ArrayList<>();
+                for (int c = 0; c < clients; c++) {
+                    int id = c;
+                    Thread thread = new Thread(() -> worker.accept(id));
+                    thread.start();
+                    threads.add(thread);
+                }
+                for (Thread t : threads) {
+                    t.join();
+                }
+                if (failures.get() > 0) {
+                    throw new IllegalStateException(failures.get() + " HTTP requests failed");
+                }
+                return new ArrayList<>(latencies);
+            });
+            return new Result(result.name(), result.seconds(), result.latenciesMs(), peakRssKb(server.pid()));
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+    }
+
+    static void waitReady(HttpClient client, String base) throws Exception {
+        for (int i = 0; i < 120; i++) {
+            try {
+                if (client.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // server still starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("server did not become ready; see target/bench-server.log");
+    }
+
+    static long peakRssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (Exception ignored) {
+            // not on Linux: no peak memory figure
+        }
+        return -1;
+    }
+
+    static void print(List<Result> results, int sentences, int sequences, long tokens) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-42s %10s %11s %9s %9s %10s%n", "path", "sent/s", "tokens/s", "p50 ms", "p99 ms", "peak MB");
+        for (Result r : results) {
+            double[] lat = r.latenciesMs().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            System.out.printf(Locale.ROOT, "%-42s %10.1f %11.0f %9s %9s %10s%n", r.name(), sentences / r.seconds(),
+                    tokens / r.seconds(), lat.length > 1 ? String.format(Locale.ROOT, "%.1f", pct(lat, 50)) : "-",
+                    lat.length > 1 ? String.format(Locale.ROOT, "%.1f", pct(lat, 99)) : "-",
+                    r.peakRssKb() > 0 ? String.valueOf(r.peakRssKb() / 1024) : "-");
+        }
+        double raw = sentences / results.get(0).seconds();
+        double rawShears = sentences / results.get(1).seconds();
+        double inProcess = sentences / results.get(2).seconds();
+        double overHttp = sentences / results.get(3).seconds();
+        double lc4j = sentences / results.get(4).seconds();
+        System.out.printf(Locale.ROOT, "%nratios: 2/1a %.2f  3/1a %.2f  3/4 %.2f  |  2/1b %.2f  3/1b %.2f  (tokens per pass %d, sequences %d)%n",
+                inProcess / raw, overHttp / raw, overHttp / lc4j, inProcess / rawShears, overHttp / rawShears, tokens, sequences);
+    }
+
+    static double pct(double[] sorted, double p) {
+        return sorted[Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1))];
+    }
+
+    private ThroughputBench() {}
+}
