@@ -5,6 +5,7 @@ import dev.shears.error.ShearsException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
@@ -35,6 +36,12 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
         return respond(ErrorType.INVALID_REQUEST, describe(e));
+    }
+
+    /** Takes precedence over Quarkus' built-in mapper for this subtype, whose body is not the error body. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return json(e);
     }
 
     @ServerExceptionMapper
@@ -87,10 +94,24 @@ public class ErrorMappers {
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
             return "unknown field '" + path(u) + "'" + (known.isEmpty() ? "" : "; known fields: " + known);
         }
+        JsonProcessingException parse = parserFailure(e);
+        if (parse != null) {
+            return "malformed JSON: " + firstLine(parse.getOriginalMessage());
+        }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             return "field '" + path(m) + "' has the wrong type or value: " + firstLine(m.getOriginalMessage());
         }
         return "malformed JSON: " + firstLine(e.getOriginalMessage());
+    }
+
+    /** The parser's own error (bad syntax, bad UTF-8, too deep) when Jackson wrapped it with a field path. */
+    private static JsonProcessingException parserFailure(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof JsonProcessingException p && !(c instanceof JsonMappingException)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private static String path(JsonMappingException e) {
