@@ -7,7 +7,6 @@ import dev.shears.lm.Completion;
 import dev.shears.lm.LanguageModelException;
 import dev.shears.lm.SamplingRequest;
 import dev.shears.lm.ScoredText;
-import dev.shears.lm.ScoringRequest;
 import dev.shears.lm.TokenLogProb;
 import dev.shears.runtime.lm.OnnxCausalLm;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -77,8 +76,8 @@ public class LocalCompletionService {
     }
 
     private Result execute(OnnxCausalLm model, GenerationPlan plan, RequestTimings timings) {
-        List<ScoredText> echoed = plan.echo() ? timings.time("score", () -> model.score(
-                plan.prompts().stream().map(ScoringRequest::of).toList())) : null;
+        List<ScoredText> echoed = plan.echo() ? timings.time("score", () -> model.scoreAsPrompts(plan.prompts()))
+                : null;
         List<Choice> choices = new ArrayList<>(plan.prompts().size() * plan.n());
         int promptTokens = 0;
         int completionTokens = 0;

@@ -48,7 +48,7 @@ public class LocalLanguageModelResourceTest {
     void echo_without_generation_returns_the_in_process_prompt_log_probs() {
         String text = "The cat sat on the mat.";
         JsonPath json = ok(post(COMPLETIONS, "{\"prompt\": \"" + text + "\", \"echo\": true, \"logprobs\": 1, \"max_tokens\": 0}"));
-        ScoredText expected = model().score(List.of(ScoringRequest.of(text))).get(0);
+        ScoredText expected = model().score(List.of(new ScoringRequest("T", "he cat sat on the mat."))).get(0);
         assertEquals("text_completion", json.getString("object"));
         assertEquals(TinyDecoderResource.MODEL_ID, json.getString("model"));
         assertEquals(text, json.getString("choices[0].text"));
@@ -56,11 +56,13 @@ public class LocalLanguageModelResourceTest {
         List<String> tokens = json.getList("choices[0].logprobs.tokens");
         List<Number> values = json.getList("choices[0].logprobs.token_logprobs");
         List<Integer> offsets = json.getList("choices[0].logprobs.text_offset");
-        assertEquals(expected.tokens().size(), tokens.size());
-        for (int i = 0; i < tokens.size(); i++) {
-            TokenLogProb t = expected.tokens().get(i);
+        assertEquals("T", tokens.get(0));
+        assertNull(values.get(0), "nothing predicts the first token of a prompt without BOS");
+        assertEquals(expected.tokens().size() + 1, tokens.size());
+        for (int i = 1; i < tokens.size(); i++) {
+            TokenLogProb t = expected.tokens().get(i - 1);
             assertEquals(t.token(), tokens.get(i));
-            assertEquals(t.start(), offsets.get(i));
+            assertEquals(t.start() + 1, offsets.get(i));
             assertEquals(t.logProb(), values.get(i).doubleValue(), 1e-6, "token " + i);
         }
         assertNull(json.get("choices[0].logprobs.top_logprobs"));
@@ -74,7 +76,7 @@ public class LocalLanguageModelResourceTest {
                 + " \"max_tokens\": 0}"));
         assertEquals(List.of("first one", "second"), json.getList("choices.text"));
         assertEquals(List.of(0, 1), json.getList("choices.index"));
-        double second = model().score(List.of(ScoringRequest.of("second"))).get(0).tokens().get(1).logProb();
+        double second = model().score(List.of(new ScoringRequest("s", "econd"))).get(0).tokens().get(0).logProb();
         assertEquals(second, json.getDouble("choices[1].logprobs.token_logprobs[1]"), 1e-6);
     }
 
@@ -101,7 +103,7 @@ public class LocalLanguageModelResourceTest {
                 + " \"temperature\": 0, \"logprobs\": 1}"));
         String text = json.getString("choices[0].text");
         assertTrue(text.startsWith("Hello"), text);
-        int promptTokens = model().score(List.of(ScoringRequest.of("Hello"))).get(0).tokens().size();
+        int promptTokens = model().encode("Hello").length;
         List<Integer> offsets = json.getList("choices[0].logprobs.text_offset");
         assertTrue(offsets.size() > promptTokens);
         assertEquals("Hello".length(), offsets.get(promptTokens));

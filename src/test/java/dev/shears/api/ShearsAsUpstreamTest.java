@@ -1,6 +1,7 @@
 package dev.shears.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shears.lm.ScoredText;
 import dev.shears.lm.ScoringRequest;
@@ -32,9 +33,9 @@ public class ShearsAsUpstreamTest {
 
     @Test
     void remote_client_scores_equal_in_process_scores() {
-        // byte-level tokens: prompt and continuation tokenize the same apart as together at these boundaries
+        // the remote client sends prompt + continuation as one text; these splits tokenize the same apart and together
         List<ScoringRequest> batch = List.of(
-                ScoringRequest.of("Reasoning traces can be scored."),
+                new ScoringRequest("R", "easoning traces can be scored."),
                 new ScoringRequest("Question: 17*3?", " Answer: 51."),
                 new ScoringRequest("x", "yz, with unicode: caf\u00e9"));
         RemoteOptions options = new RemoteOptions(local, TinyDecoderResource.MODEL_ID, null, Duration.ofSeconds(5),
@@ -52,6 +53,15 @@ public class ShearsAsUpstreamTest {
                     assertEquals(expected.get(k).logProb(), actual.get(k).logProb(), 1e-6, "request " + i + " token " + k);
                 }
                 assertEquals(inProcess.get(i).sum(), viaHttp.get(i).sum(), 1e-6);
+            }
+            // a whole text (empty prompt): the first token has no log-prob, as from any echo server
+            String text = "Whole texts score too.";
+            var wholeViaHttp = remote.score(List.of(ScoringRequest.of(text))).get(0).tokens();
+            var asPrompt = model.require().scoreAsPrompts(List.of(text)).get(0).tokens();
+            assertEquals(asPrompt.size(), wholeViaHttp.size());
+            assertTrue(Double.isNaN(wholeViaHttp.get(0).logProb()));
+            for (int k = 1; k < asPrompt.size(); k++) {
+                assertEquals(asPrompt.get(k).logProb(), wholeViaHttp.get(k).logProb(), 1e-6);
             }
         }
     }
