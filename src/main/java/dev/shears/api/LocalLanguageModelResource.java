@@ -18,6 +18,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
@@ -54,10 +55,7 @@ public class LocalLanguageModelResource {
     public Response completions(CompletionRequest request) {
         long started = System.nanoTime();
         GenerationPlan plan = reader.completion(request);
-        checkModel(request.model());
-        LocalCompletionService.Result result = service.run(plan, COMPLETIONS_ENDPOINT);
-        return TimingHeaders.add(Response.ok(OpenAiResponses.completion(result, plan.logprobs())), result.timings(),
-                started).build();
+        return serve(plan, request.model(), COMPLETIONS_ENDPOINT, started, OpenAiResponses::completion);
     }
 
     @POST
@@ -68,10 +66,14 @@ public class LocalLanguageModelResource {
     public Response chat(ChatCompletionRequest request) {
         long started = System.nanoTime();
         GenerationPlan plan = reader.chat(request);
-        checkModel(request.model());
-        LocalCompletionService.Result result = service.run(plan, CHAT_ENDPOINT);
-        return TimingHeaders.add(Response.ok(OpenAiResponses.chat(result, plan.logprobs())), result.timings(),
-                started).build();
+        return serve(plan, request.model(), CHAT_ENDPOINT, started, OpenAiResponses::chat);
+    }
+
+    private Response serve(GenerationPlan plan, String model, String endpoint, long started,
+                           BiFunction<LocalCompletionService.Result, Boolean, Object> body) {
+        checkModel(model);
+        LocalCompletionService.Result result = service.run(plan, endpoint);
+        return TimingHeaders.add(Response.ok(body.apply(result, plan.logprobs())), result.timings(), started).build();
     }
 
     @GET
