@@ -11,6 +11,8 @@ public enum ErrorType {
     UNSUPPORTED_MEDIA_TYPE(415),
     OVERLOADED(429),
     INTERNAL(500),
+    /** A remote model server failed or answered something unusable. */
+    UPSTREAM_ERROR(502),
     MODEL_UNAVAILABLE(503),
     TIMEOUT(504);
 

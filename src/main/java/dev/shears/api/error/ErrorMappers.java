@@ -4,8 +4,6 @@ import dev.shears.error.ErrorType;
 import dev.shears.error.ShearsException;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -91,13 +89,9 @@ public class ErrorMappers {
 
     /** Jackson's own messages name Java classes and echo input; say what was wrong in the request's own terms. */
     static String describe(JsonProcessingException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof StreamConstraintsException limit) {
-                return "malformed JSON: " + firstLine(limit.getOriginalMessage()).replaceAll(",? from `[^`]*`", "");
-            }
-            if (t instanceof StreamReadException parse) {
-                return "malformed JSON: " + firstLine(parse.getOriginalMessage());
-            }
+        JsonProcessingException parse = parserFailure(e);
+        if (parse != null) {
+            return "malformed JSON: " + firstLine(parse.getOriginalMessage()).replaceAll(",? from `[^`]*`", "");
         }
         if (e instanceof UnrecognizedPropertyException u) {
             String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
@@ -108,6 +102,16 @@ public class ErrorMappers {
             return "field '" + path(m) + "' has the wrong type or value: " + firstLine(m.getOriginalMessage());
         }
         return "malformed JSON: " + firstLine(e.getOriginalMessage());
+    }
+
+    /** The parser's own error (bad syntax, bad UTF-8, too deep) when Jackson wrapped it with a field path. */
+    private static JsonProcessingException parserFailure(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof JsonProcessingException p && !(c instanceof JsonMappingException)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private static String path(JsonMappingException e) {

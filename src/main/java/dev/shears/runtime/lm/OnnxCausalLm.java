@@ -173,13 +173,28 @@ public final class OnnxCausalLm implements LanguageModel {
 
     @Override
     public List<ScoredText> score(List<ScoringRequest> batch) {
+        return score(batch, bosWhenEmpty);
+    }
+
+    /**
+     * Log-probs of each text's tokens read as a prompt, the way echo servers (vLLM {@code echo} with
+     * {@code max_tokens: 0}) report them: BOS goes first only when the model always puts it first, so without
+     * it the first token has no log-prob (NaN). Unlike {@link #score} with an empty prompt, no BOS is added to
+     * give the first token a log-prob, so this equals {@code score} of any non-empty prompt/continuation split
+     * that tokenizes the same.
+     */
+    public List<ScoredText> scoreAsPrompts(List<String> texts) {
+        return score(texts.stream().map(ScoringRequest::of).toList(), false);
+    }
+
+    private List<ScoredText> score(List<ScoringRequest> batch, boolean bosWhenPromptEmpty) {
         if (batch.isEmpty()) {
             return List.of();
         }
         List<Prepared> prepared = new ArrayList<>(batch.size());
         int maxLen = 0;
         for (int i = 0; i < batch.size(); i++) {
-            Prepared p = prepare(batch.get(i), i);
+            Prepared p = prepare(batch.get(i), i, bosWhenPromptEmpty);
             prepared.add(p);
             maxLen = Math.max(maxLen, p.seq().length);
         }
@@ -234,14 +249,14 @@ public final class OnnxCausalLm implements LanguageModel {
         }
     }
 
-    private Prepared prepare(ScoringRequest r, int index) {
+    private Prepared prepare(ScoringRequest r, int index, boolean bosWhenPromptEmpty) {
         LmTokenizer.Encoded prompt = tokenizer.encode(r.prompt());
         LmTokenizer.Encoded cont = tokenizer.encode(r.continuation());
         if (cont.length() == 0) {
             throw new LanguageModelException(Kind.EMPTY_INPUT, "request " + index + ": continuation is empty, "
                     + "nothing to score");
         }
-        boolean bos = bosAlways || (bosWhenEmpty && prompt.length() == 0);
+        boolean bos = bosAlways || (bosWhenPromptEmpty && prompt.length() == 0);
         int n = (bos ? 1 : 0) + prompt.length() + cont.length();
         if (n > contextLength) {
             throw new LanguageModelException(Kind.CONTEXT_TOO_LONG, "request " + index + ": " + n

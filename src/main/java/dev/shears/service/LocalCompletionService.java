@@ -1,0 +1,115 @@
+package dev.shears.service;
+
+import dev.shears.config.ShearsConfig;
+import dev.shears.error.ErrorType;
+import dev.shears.error.ShearsException;
+import dev.shears.lm.Completion;
+import dev.shears.lm.LanguageModelException;
+import dev.shears.lm.SamplingRequest;
+import dev.shears.lm.ScoredText;
+import dev.shears.lm.TokenLogProb;
+import dev.shears.runtime.lm.OnnxCausalLm;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Runs {@link GenerationPlan}s on the local language model for the OpenAI-compatible endpoints: admission
+ * control (at most {@code shears.limits.max-concurrent-requests} in flight, counted apart from pruning), echo scoring, sampling, token
+ * accounting and stage timings ({@code score}, {@code generate}).
+ */
+@ApplicationScoped
+public class LocalCompletionService {
+
+    @Inject
+    LocalLanguageModel local;
+
+    @Inject
+    LanguageModelFailures failures;
+
+    @Inject
+    ShearsConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    private Semaphore permits;
+
+    @PostConstruct
+    void init() {
+        permits = new Semaphore(config.limits().maxConcurrentRequests());
+    }
+
+    /** One choice: its text (prompt first when echoed) and tokens with offsets into that text. */
+    public record Choice(String text, List<TokenLogProb> tokens, String finishReason) {}
+
+    /** Choices in prompt-major order ({@code prompt * n + j}), token counts and timings. */
+    public record Result(String model, List<Choice> choices, int promptTokens, int completionTokens,
+                         RequestTimings timings) {}
+
+    public String modelId() {
+        return local.require().id();
+    }
+
+    public int contextLength() {
+        return local.require().contextLength();
+    }
+
+    public Result run(GenerationPlan plan, String endpoint) {
+        OnnxCausalLm model = local.require();
+        if (!permits.tryAcquire()) {
+            throw new ShearsException(ErrorType.OVERLOADED, "too many requests in flight (limit "
+                    + config.limits().maxConcurrentRequests() + ", shears.limits.max-concurrent-requests); retry shortly");
+        }
+        RequestTimings timings = new RequestTimings(registry, endpoint);
+        try {
+            return execute(model, plan, timings);
+        } catch (LanguageModelException e) {
+            throw failures.translate(e);
+        } finally {
+            permits.release();
+        }
+    }
+
+    private Result execute(OnnxCausalLm model, GenerationPlan plan, RequestTimings timings) {
+        List<ScoredText> echoed = plan.echo() ? timings.time("score", () -> model.scoreAsPrompts(plan.prompts()))
+                : null;
+        List<Choice> choices = new ArrayList<>(plan.prompts().size() * plan.n());
+        int promptTokens = 0;
+        int completionTokens = 0;
+        for (int p = 0; p < plan.prompts().size(); p++) {
+            String prompt = plan.prompts().get(p);
+            promptTokens += model.encode(prompt).length;
+            List<Completion> completions = plan.maxTokens() == 0 ? nothingGenerated(plan.n())
+                    : timings.time("generate", () -> model.sample(new SamplingRequest(prompt, plan.n(),
+                            plan.temperature(), plan.topP(), plan.maxTokens(), plan.stop(), plan.seed())));
+            for (Completion c : completions) {
+                completionTokens += c.tokens().size();
+                choices.add(plan.echo() ? echo(prompt, echoed.get(p), c) : new Choice(c.text(), c.tokens(), c.finishReason()));
+            }
+        }
+        return new Result(model.id(), choices, promptTokens, completionTokens, timings);
+    }
+
+    private static List<Completion> nothingGenerated(int n) {
+        List<Completion> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(new Completion("", List.of(), Completion.LENGTH));
+        }
+        return out;
+    }
+
+    /** Prompt tokens (offsets as scored) followed by the generated ones, shifted past the prompt. */
+    private static Choice echo(String prompt, ScoredText promptTokens, Completion c) {
+        List<TokenLogProb> tokens = new ArrayList<>(promptTokens.tokens());
+        int shift = prompt.length();
+        for (TokenLogProb t : c.tokens()) {
+            tokens.add(new TokenLogProb(t.tokenId(), t.token(), t.start() + shift, t.end() + shift, t.logProb()));
+        }
+        return new Choice(prompt + c.text(), tokens, c.finishReason());
+    }
+}
