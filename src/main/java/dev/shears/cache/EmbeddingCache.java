@@ -3,7 +3,12 @@ package dev.shears.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
-import java.util.function.Supplier;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Model outputs by input: the embeddings of one text unit (a query, or all sentences of one document) under
@@ -11,8 +16,8 @@ import java.util.function.Supplier;
  * by weight (bytes of key text and vectors), so a few huge documents cannot crowd out everything else.
  * Loads are single-flight: concurrent misses on one key run inference once.
  *
- * <p>A hit returns exactly what inference returned for the same unit, and a unit is always inferred in the
- * same batch composition (see {@code BiEncoderRelevanceModel}), so caching never changes a result.
+ * <p>A hit returns exactly what inference returned for the same unit, and the encoder's outputs do not depend
+ * on batch composition (see {@code RowwiseQuantization}), so caching never changes a result.
  */
 public final class EmbeddingCache {
 
@@ -29,8 +34,32 @@ public final class EmbeddingCache {
                 .build();
     }
 
-    public float[][] get(String modelChecksum, String context, String text, Supplier<float[][]> compute) {
-        return cache.get(new Key(modelChecksum, context, text), k -> compute.get());
+    /** A text unit: its identity ({@code context}, {@code text}) and the model inputs it expands to. */
+    public record Unit(String context, String text, List<String> inputs) {}
+
+    /**
+     * The vectors of every unit, in order. Misses are computed together in one call of {@code compute}
+     * (so they share forward passes) and stored.
+     */
+    public List<float[][]> getAll(String modelChecksum, List<Unit> units, Function<List<Unit>, List<float[][]>> compute) {
+        Map<Key, Unit> byKey = new LinkedHashMap<>();
+        List<Key> keys = new ArrayList<>(units.size());
+        for (Unit u : units) {
+            Key key = new Key(modelChecksum, u.context(), u.text());
+            keys.add(key);
+            byKey.putIfAbsent(key, u);
+        }
+        Map<Key, float[][]> found = cache.getAll(byKey.keySet(), missing -> {
+            List<Key> missKeys = new ArrayList<>();
+            missing.forEach(missKeys::add);
+            List<float[][]> computed = compute.apply(missKeys.stream().map(byKey::get).toList());
+            Map<Key, float[][]> loaded = new HashMap<>();
+            for (int i = 0; i < missKeys.size(); i++) {
+                loaded.put(missKeys.get(i), computed.get(i));
+            }
+            return loaded;
+        });
+        return keys.stream().map(found::get).toList();
     }
 
     public CacheStats stats() {

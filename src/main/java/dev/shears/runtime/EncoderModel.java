@@ -63,13 +63,14 @@ public final class EncoderModel implements AutoCloseable {
     /** Locates, verifies (sha256) and opens an encoder; every problem is reported as {@link ModelLoadException}. */
     public static EncoderModel load(ModelLocation location, RuntimeOptions options, int maxBatchSize, int maxBatchTokens) {
         ModelManifest manifest = location.manifest();
-        byte[] model = location.readVerified(manifest, ModelManifest.MODEL);
+        byte[] verified = location.readVerified(manifest, ModelManifest.MODEL);
+        byte[] model = manifest.rowwiseQuantization() ? RowwiseQuantization.rewrite(verified) : verified;
         byte[] tokenizerJson = location.readVerified(manifest, ModelManifest.TOKENIZER);
         TextTokenizer tokenizer = TextTokenizer.fromJson(tokenizerJson, manifest.id());
         OrtSession session = null;
         try {
             session = OnnxSessions.open(model, options, manifest.id());
-            return new EncoderModel(manifest, ModelLocation.sha256(model), session, tokenizer, maxBatchSize, maxBatchTokens);
+            return new EncoderModel(manifest, ModelLocation.sha256(verified), session, tokenizer, maxBatchSize, maxBatchTokens);
         } catch (RuntimeException e) {
             tokenizer.close();
             closeQuietly(session);

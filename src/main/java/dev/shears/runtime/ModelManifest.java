@@ -29,7 +29,8 @@ public record ModelManifest(
         @JsonProperty("max_length") int maxLength,
         @JsonProperty("query_prefix") String queryPrefix,
         @JsonProperty("sentence_head") SentenceHead sentenceHead,
-        Provence provence) {
+        Provence provence,
+        @JsonProperty("rowwise_quantization") boolean rowwiseQuantization) {
 
     public static final String FILE_NAME = "manifest.json";
     public static final String MODEL = "model";

@@ -79,39 +79,50 @@ public final class BiEncoderRelevanceModel implements RelevanceModel {
 
     /**
      * Cosine similarity of the query to every sentence, per document: the head's raw input, also used to fit
-     * the head.
-     *
-     * <p>The query is embedded alone and each document's sentences as one group: int8 graphs quantize
-     * activations per batch, so a vector depends slightly on its batch-mates. Fixed groups make every
-     * document's scores a function of that document and query only: the same on every request, cached or not.
+     * the head. The query and all uncached documents are embedded together in length-sorted batches; the
+     * encoder's outputs do not depend on batch composition, so a document's scores depend only on it and the
+     * query, cached or not.
      */
     public List<double[]> cosines(String query, List<SplitDocument> documents, StageClock clock) {
-        return clock.time(STAGE_INFERENCE, () -> {
-            float[] q = embedUnit(QUERY, query, List.of(query))[0];
-            List<double[]> out = new ArrayList<>(documents.size());
-            for (SplitDocument doc : documents) {
-                String title = doc.document().hasTitle() ? doc.document().title().strip() : "";
-                String prefix = title.isEmpty() ? "" : title + ". ";
-                List<String> inputs = new ArrayList<>(doc.size());
-                for (int i = 0; i < doc.size(); i++) {
-                    inputs.add(prefix + doc.sentence(i));
-                }
-                float[][] vectors = doc.size() == 0 ? new float[0][] : embedUnit(title, doc.document().text(), inputs);
-                double[] c = new double[doc.size()];
-                for (int i = 0; i < c.length; i++) {
-                    c[i] = dot(q, vectors[i]);
-                }
-                out.add(c);
+        List<EmbeddingCache.Unit> units = new ArrayList<>(documents.size() + 1);
+        units.add(new EmbeddingCache.Unit(QUERY, query, List.of(query)));
+        for (SplitDocument doc : documents) {
+            String title = doc.document().hasTitle() ? doc.document().title().strip() : "";
+            String prefix = title.isEmpty() ? "" : title + ". ";
+            List<String> inputs = new ArrayList<>(doc.size());
+            for (int i = 0; i < doc.size(); i++) {
+                inputs.add(prefix + doc.sentence(i));
             }
-            return out;
-        });
+            units.add(new EmbeddingCache.Unit(title, doc.document().text(), inputs));
+        }
+        List<float[][]> vectors = clock.time(STAGE_INFERENCE, () -> cache == null
+                ? embed(units)
+                : cache.getAll(encoder.checksum(), units, this::embed));
+        float[] q = vectors.get(0)[0];
+        List<double[]> out = new ArrayList<>(documents.size());
+        for (int d = 0; d < documents.size(); d++) {
+            float[][] sentences = vectors.get(d + 1);
+            double[] c = new double[sentences.length];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = dot(q, sentences[i]);
+            }
+            out.add(c);
+        }
+        return out;
     }
 
-    private float[][] embedUnit(String context, String text, List<String> inputs) {
-        if (cache == null) {
-            return encoder.embedTexts(inputs);
+    /** Embeds every unit's inputs in one call (one set of length-sorted batches) and splits them back per unit. */
+    private List<float[][]> embed(List<EmbeddingCache.Unit> units) {
+        List<String> all = new ArrayList<>();
+        units.forEach(u -> all.addAll(u.inputs()));
+        float[][] flat = all.isEmpty() ? new float[0][] : encoder.embedTexts(all);
+        List<float[][]> out = new ArrayList<>(units.size());
+        int at = 0;
+        for (EmbeddingCache.Unit u : units) {
+            out.add(java.util.Arrays.copyOfRange(flat, at, at + u.inputs().size()));
+            at += u.inputs().size();
         }
-        return cache.get(encoder.checksum(), context, text, () -> encoder.embedTexts(inputs));
+        return out;
     }
 
     private static double dot(float[] a, float[] b) {

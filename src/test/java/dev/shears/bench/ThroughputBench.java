@@ -15,6 +15,7 @@ import dev.shears.pruning.text.DefaultSentenceSplitter;
 import dev.shears.pruning.text.TextSpan;
 import dev.shears.runtime.EncoderModel;
 import dev.shears.runtime.OnnxSessions;
+import dev.shears.runtime.RowwiseQuantization;
 import dev.shears.runtime.RuntimeOptions;
 import java.io.InputStream;
 import java.net.URI;
@@ -42,8 +43,9 @@ import java.util.function.IntConsumer;
  * every passage sentence ("title. sentence") embedded once.
  *
  * <ol>
- *   <li>raw ONNX Runtime {@code run()} on pre-built tensors: (a) all inputs length-sorted in batches of 32,
- *       the ceiling; (b) the batches Shears forms (the query alone, each passage's sentences as one group)
+ *   <li>raw ONNX Runtime {@code run()} on pre-built tensors of the graph Shears runs (per-token activation
+ *       quantization): (a) all inputs length-sorted in batches of 32, the ceiling; (b) the batches Shears forms
+ *       for one question and its passage; (c) the published per-batch-quantized graph, as (a)
  *   <li>Shears in-process: {@link ContextPruner#prune} per question, cache off
  *   <li>Shears over HTTP: the packaged service in its own process, N concurrent clients, one passage per
  *       request, cache off
@@ -74,12 +76,14 @@ public final class ThroughputBench {
 
         List<Result> results = new ArrayList<>();
         try (EncoderModel encoder = OfflineModels.encoder(OfflineModels.DEFAULT_MODEL);
-                OrtSession raw = OnnxSessions.open(modelBytes(), RuntimeOptions.defaults(), "bench")) {
+                OrtSession raw = OnnxSessions.open(RowwiseQuantization.rewrite(modelBytes()), RuntimeOptions.defaults(), "bench");
+                OrtSession published = OnnxSessions.open(modelBytes(), RuntimeOptions.defaults(), "bench-published")) {
             List<List<long[]>> sorted32 = sortedBatches(encoder, work, 32);
             List<List<long[]>> shearsBatches = shearsBatches(encoder, work);
             long tokens = sorted32.stream().flatMap(List::stream).mapToLong(s -> s.length).sum();
             results.add(measure("1a raw ORT, length-sorted batches of 32", reps, () -> runRaw(raw, sorted32)));
             results.add(measure("1b raw ORT, Shears' batches", reps, () -> runRaw(raw, shearsBatches)));
+            results.add(measure("1c raw ORT, published int8 graph, sorted 32", reps, () -> runRaw(published, sorted32)));
             ContextPruner pruner = new ContextPruner(new DefaultSentenceSplitter(),
                     dev.shears.scoring.BiEncoderRelevanceModel.fromManifest(encoder, null));
             results.add(measure("2  Shears in-process (pruner API)", reps, () -> {
@@ -146,13 +150,17 @@ public final class ThroughputBench {
         return batches;
     }
 
+    /** Per question, what Shears embeds in one call: the query and the passage's sentences, length-sorted, by 32. */
     static List<List<long[]>> shearsBatches(EncoderModel encoder, Work work) {
         List<List<long[]>> batches = new ArrayList<>();
         for (int i = 0; i < work.queries().size(); i++) {
-            batches.add(List.of(ids(encoder, work.queries().get(i))));
-            List<long[]> group = new ArrayList<>(work.passageInputs().get(i).stream().map(s -> ids(encoder, s)).toList());
-            group.sort(Comparator.comparingInt(a -> a.length));
-            batches.add(group);
+            List<long[]> all = new ArrayList<>();
+            all.add(ids(encoder, work.queries().get(i)));
+            work.passageInputs().get(i).forEach(s -> all.add(ids(encoder, s)));
+            all.sort(Comparator.comparingInt(a -> a.length));
+            for (int b = 0; b < all.size(); b += 32) {
+                batches.add(all.subList(b, Math.min(all.size(), b + 32)));
+            }
         }
         return batches;
     }
@@ -320,9 +328,9 @@ public final class ThroughputBench {
         }
         double raw = sentences / results.get(0).seconds();
         double rawShears = sentences / results.get(1).seconds();
-        double inProcess = sentences / results.get(2).seconds();
-        double overHttp = sentences / results.get(3).seconds();
-        double lc4j = sentences / results.get(4).seconds();
+        double inProcess = sentences / results.get(3).seconds();
+        double overHttp = sentences / results.get(4).seconds();
+        double lc4j = sentences / results.get(5).seconds();
         System.out.printf(Locale.ROOT, "%nratios: 2/1a %.2f  3/1a %.2f  3/4 %.2f  |  2/1b %.2f  3/1b %.2f  (tokens per pass %d, sequences %d)%n",
                 inProcess / raw, overHttp / raw, overHttp / lc4j, inProcess / rawShears, overHttp / rawShears, tokens, sequences);
     }

@@ -51,16 +51,29 @@ class EncoderModelTest {
     }
 
     /**
-     * The int8 graph quantizes activations per batch, so batch-mates move a vector slightly: bounded here, and
-     * the reason the relevance model embeds each document as a fixed group.
+     * The int8 graph is rewritten to quantize activations per token (see RowwiseQuantization), so batch-mates
+     * and padding no longer move a vector.
      */
     @Test
-    void batch_mates_move_int8_vectors_only_within_quantization_noise() {
+    void batch_mates_and_padding_do_not_change_vectors() {
         List<String> texts = List.of("short", "a much longer sentence with quite a few more tokens in it than the first", "mid length text");
         float[][] batched = model.embedTexts(texts);
         for (int i = 0; i < texts.size(); i++) {
             float[] single = model.embedTexts(List.of(texts.get(i)))[0];
-            assertTrue(dot(single, batched[i]) > 0.995, "text " + i + ": cosine " + dot(single, batched[i]));
+            assertArrayEquals(single, batched[i], 1e-6f, "text " + i);
+        }
+    }
+
+    @Test
+    void per_token_quantization_stays_close_to_the_published_per_batch_graph(@TempDir Path dir) throws IOException {
+        copyEmbedded(dir, null);
+        Path manifest = dir.resolve(ModelManifest.FILE_NAME);
+        Files.writeString(manifest, Files.readString(manifest).replace("\"rowwise_quantization\": true", "\"rowwise_quantization\": false"));
+        try (EncoderModel original = EncoderModel.load(ModelLocation.parse(dir.toString()), RuntimeOptions.defaults(), 8, 4096)) {
+            for (String text : List.of("What is the capital of France?", "Paris is the capital and largest city of France.")) {
+                double cosine = dot(original.embedTexts(List.of(text))[0], model.embedTexts(List.of(text))[0]);
+                assertTrue(cosine > 0.99, "cosine to the original graph " + cosine);
+            }
         }
     }
 
