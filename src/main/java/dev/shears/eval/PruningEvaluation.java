@@ -34,47 +34,96 @@ public final class PruningEvaluation {
 
     private PruningEvaluation() {}
 
+    /**
+     * One question's passage judged sentence by sentence, for keep decisions made outside a {@link ContextPruner}
+     * (e.g. scores computed straight from cached features).
+     *
+     * @param chars characters of each sentence
+     * @param answer whether each sentence is an answer sentence
+     * @param kept whether each sentence is kept
+     */
+    public record Decisions(boolean answerable, int[] chars, boolean[] answer, boolean[] kept) {}
+
     public static Metrics run(ContextPruner pruner, List<WikiQa.Question> questions, PruningOptions options) {
-        int answerable = 0;
-        int answerKept = 0;
-        int answers = 0;
-        int answersKept = 0;
-        long chars = 0;
-        long charsRemoved = 0;
-        long noAnswerChars = 0;
-        long noAnswerRemoved = 0;
+        Tally tally = new Tally();
         double threshold = Double.NaN;
         for (WikiQa.Question q : questions) {
             Document doc = new Document(q.id(), q.title(), q.passage());
             var result = pruner.prune(q.question(), List.of(doc), options);
             threshold = result.threshold();
             PrunedDocument pruned = result.documents().get(0);
-            long removed = pruned.charsBefore() - pruned.charsAfter();
-            chars += pruned.charsBefore();
-            charsRemoved += removed;
-            if (!q.answerable()) {
-                noAnswerChars += pruned.charsBefore();
-                noAnswerRemoved += removed;
-                continue;
-            }
-            answerable++;
-            int[][] spans = q.sentenceSpans();
-            boolean any = false;
-            for (int i = 0; i < spans.length; i++) {
-                if (q.labels().get(i)) {
-                    answers++;
-                    if (keptShare(pruned.sentences(), spans[i][0], spans[i][1]) >= 0.5) {
-                        answersKept++;
-                        any = true;
+            int answers = 0;
+            int answersKept = 0;
+            if (q.answerable()) {
+                int[][] spans = q.sentenceSpans();
+                for (int i = 0; i < spans.length; i++) {
+                    if (q.labels().get(i)) {
+                        answers++;
+                        if (keptShare(pruned.sentences(), spans[i][0], spans[i][1]) >= 0.5) {
+                            answersKept++;
+                        }
                     }
                 }
             }
-            if (any) {
+            tally.add(q.answerable(), pruned.charsBefore(), pruned.charsBefore() - pruned.charsAfter(), answers, answersKept);
+        }
+        return tally.metrics(threshold);
+    }
+
+    /** The same metrics over precomputed per-sentence keep decisions, made at {@code threshold}. */
+    public static Metrics run(double threshold, List<Decisions> questions) {
+        Tally tally = new Tally();
+        for (Decisions q : questions) {
+            long chars = 0;
+            long removed = 0;
+            int answers = 0;
+            int answersKept = 0;
+            for (int i = 0; i < q.chars().length; i++) {
+                chars += q.chars()[i];
+                removed += q.kept()[i] ? 0 : q.chars()[i];
+                if (q.answer()[i]) {
+                    answers++;
+                    answersKept += q.kept()[i] ? 1 : 0;
+                }
+            }
+            tally.add(q.answerable(), chars, removed, answers, answersKept);
+        }
+        return tally.metrics(threshold);
+    }
+
+    /** Sums over questions; a question's answer counts only when it is answerable. */
+    private static final class Tally {
+        int questions;
+        int answerable;
+        int answerKept;
+        int answers;
+        int answersKept;
+        long chars;
+        long charsRemoved;
+        long noAnswerChars;
+        long noAnswerRemoved;
+
+        void add(boolean isAnswerable, long before, long removed, int questionAnswers, int questionAnswersKept) {
+            questions++;
+            chars += before;
+            charsRemoved += removed;
+            if (!isAnswerable) {
+                noAnswerChars += before;
+                noAnswerRemoved += removed;
+                return;
+            }
+            answerable++;
+            answers += questionAnswers;
+            answersKept += questionAnswersKept;
+            if (questionAnswersKept > 0) {
                 answerKept++;
             }
         }
-        return new Metrics(threshold, questions.size(), answerable, ratio(answerKept, answerable), ratio(answersKept, answers),
-                ratio(charsRemoved, chars), ratio(noAnswerRemoved, noAnswerChars));
+
+        Metrics metrics(double threshold) {
+            return new Metrics(threshold, questions, answerable, ratio(answerKept, answerable), ratio(answersKept, answers),
+                    ratio(charsRemoved, chars), ratio(noAnswerRemoved, noAnswerChars));
+        }
     }
 
     /** Share of the characters in [start, end) that lie in kept sentences. */

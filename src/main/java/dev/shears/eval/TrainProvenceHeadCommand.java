@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
  * {@code TrainProvenceHeadCommand <wikiqa-train.tsv[.gz]> --out DIR [--encoder LOCATION] [--limit N]
@@ -103,13 +104,9 @@ public final class TrainProvenceHeadCommand {
         double[] sweep = sweepThresholds();
         double chosen = sweep[0];
         FeatureEval cal = new FeatureEval(f, token, rank, s.gate(), calibration);
-        System.out.println("calibration split (10% of train questions, held out from fitting):");
-        System.out.println(PruningEvaluation.Metrics.header());
-        for (double t : sweep) {
-            PruningEvaluation.Metrics m = cal.metrics(t);
-            System.out.println(m.row());
+        for (PruningEvaluation.Metrics m : printSweep("calibration split (10% of train questions, held out from fitting):", cal, sweep)) {
             if (m.answerKept() >= s.targetAnswerKept()) {
-                chosen = Math.max(chosen, t);
+                chosen = Math.max(chosen, m.threshold());
             }
         }
         System.out.printf(Locale.ROOT, "default threshold: %.3f%n", chosen);
@@ -118,12 +115,7 @@ public final class TrainProvenceHeadCommand {
             ProvenceFeatures df = ProvenceFeatures.loadOrExtract(dev, s.encoder(), MAX_LENGTH,
                     s.devCache() == null ? null : Path.of(s.devCache()));
             for (boolean gate : new boolean[] {false, true}) {
-                FeatureEval de = new FeatureEval(df, token, rank, gate, null);
-                System.out.println("dev (gold sentences, reporting only), gate=" + gate + ":");
-                System.out.println(PruningEvaluation.Metrics.header());
-                for (double t : sweep) {
-                    System.out.println(de.metrics(t).row());
-                }
+                printSweep("dev (gold sentences, reporting only), gate=" + gate + ":", new FeatureEval(df, token, rank, gate, null), sweep);
             }
         }
         write(s, f, token, rank, chosen, trainSeconds);
@@ -134,11 +126,57 @@ public final class TrainProvenceHeadCommand {
         return new double[] {0.001, 0.002, 0.003, 0.005, 0.007, 0.01, 0.015, 0.02, 0.03, 0.05, 0.07, 0.1, 0.13, 0.16, 0.2, 0.3, 0.4, 0.5};
     }
 
+    /** Prints a title, the metrics header and one row per threshold; returns the rows' metrics. */
+    private static List<PruningEvaluation.Metrics> printSweep(String title, FeatureEval eval, double[] sweep) {
+        System.out.println(title);
+        System.out.println(PruningEvaluation.Metrics.header());
+        List<PruningEvaluation.Metrics> out = new ArrayList<>(sweep.length);
+        for (double t : sweep) {
+            PruningEvaluation.Metrics m = eval.metrics(t);
+            System.out.println(m.row());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Token rows: {@code [h_t, h_t ⊙ h_cls, h_t ⊙ q]}, label = token of an answer sentence. */
     static HeadTrainer.Rows tokenRows(ProvenceFeatures f) {
         int dim = f.dim;
+        return featureRows(f.tokens(), dim, (i, out) -> {
+            int b = f.tokenBlock[i];
+            for (int d = 0; d < dim; d++) {
+                float h = f.hidden[i * dim + d];
+                out[d] = h;
+                out[dim + d] = h * f.cls[b * dim + d];
+                out[2 * dim + d] = h * f.query[b * dim + d];
+            }
+        }, i -> f.tokenLabel[i]);
+    }
+
+    /** Block rows: {@code [h_cls, q, h_cls ⊙ q]}, label = block holds an answer token. */
+    static HeadTrainer.Rows rankRows(ProvenceFeatures f) {
+        int dim = f.dim;
+        return featureRows(f.blocks(), dim, (b, out) -> {
+            for (int d = 0; d < dim; d++) {
+                float c = f.cls[b * dim + d];
+                float q = f.query[b * dim + d];
+                out[d] = c;
+                out[dim + d] = q;
+                out[2 * dim + d] = c * q;
+            }
+        }, b -> f.blockLabel[b]);
+    }
+
+    /** Writes row {@code i}'s raw features into {@code out}. */
+    private interface RowWriter {
+        void write(int i, float[] out);
+    }
+
+    /** {@code count} rows of {@code 3 * dim} features each. */
+    private static HeadTrainer.Rows featureRows(int count, int dim, RowWriter writer, IntUnaryOperator label) {
         return new HeadTrainer.Rows() {
             public int count() {
-                return f.tokens();
+                return count;
             }
 
             public int dim() {
@@ -146,44 +184,11 @@ public final class TrainProvenceHeadCommand {
             }
 
             public void row(int i, float[] out) {
-                int b = f.tokenBlock[i];
-                for (int d = 0; d < dim; d++) {
-                    float h = f.hidden[i * dim + d];
-                    out[d] = h;
-                    out[dim + d] = h * f.cls[b * dim + d];
-                    out[2 * dim + d] = h * f.query[b * dim + d];
-                }
+                writer.write(i, out);
             }
 
             public int label(int i) {
-                return f.tokenLabel[i];
-            }
-        };
-    }
-
-    static HeadTrainer.Rows rankRows(ProvenceFeatures f) {
-        int dim = f.dim;
-        return new HeadTrainer.Rows() {
-            public int count() {
-                return f.blocks();
-            }
-
-            public int dim() {
-                return 3 * dim;
-            }
-
-            public void row(int b, float[] out) {
-                for (int d = 0; d < dim; d++) {
-                    float c = f.cls[b * dim + d];
-                    float q = f.query[b * dim + d];
-                    out[d] = c;
-                    out[dim + d] = q;
-                    out[2 * dim + d] = c * q;
-                }
-            }
-
-            public int label(int b) {
-                return f.blockLabel[b];
+                return label.applyAsInt(i);
             }
         };
     }
@@ -219,54 +224,33 @@ public final class TrainProvenceHeadCommand {
             }
         }
 
+        /** Metrics with sentence i kept when its score is above {@code t}; title sentences do not count. */
         PruningEvaluation.Metrics metrics(double t) {
-            int questions = 0;
-            int answerable = 0;
-            int kept = 0;
-            int answers = 0;
-            int answersKept = 0;
-            long chars = 0;
-            long removed = 0;
-            long noAnswerChars = 0;
-            long noAnswerRemoved = 0;
+            List<PruningEvaluation.Decisions> questions = new ArrayList<>();
             for (int q = 0; q < f.questions(); q++) {
                 if (include != null && !include[q]) {
                     continue;
                 }
-                questions++;
-                boolean any = false;
-                for (int i = f.questionFirstSentence[q]; i < f.questionFirstSentence[q] + f.questionSentences[q]; i++) {
-                    if (f.sentenceTitle[i]) {
-                        continue;
-                    }
-                    boolean keep = sentenceScore[i] > t;
-                    chars += f.sentenceChars[i];
-                    if (!keep) {
-                        removed += f.sentenceChars[i];
-                    }
-                    if (!f.questionAnswerable[q]) {
-                        noAnswerChars += f.sentenceChars[i];
-                        noAnswerRemoved += keep ? 0 : f.sentenceChars[i];
-                    }
-                    if (f.sentenceAnswer[i]) {
-                        answers++;
-                        if (keep) {
-                            answersKept++;
-                            any = true;
-                        }
+                int first = f.questionFirstSentence[q];
+                int n = 0;
+                for (int i = first; i < first + f.questionSentences[q]; i++) {
+                    n += f.sentenceTitle[i] ? 0 : 1;
+                }
+                int[] chars = new int[n];
+                boolean[] answer = new boolean[n];
+                boolean[] kept = new boolean[n];
+                int k = 0;
+                for (int i = first; i < first + f.questionSentences[q]; i++) {
+                    if (!f.sentenceTitle[i]) {
+                        chars[k] = f.sentenceChars[i];
+                        answer[k] = f.sentenceAnswer[i];
+                        kept[k] = sentenceScore[i] > t;
+                        k++;
                     }
                 }
-                if (f.questionAnswerable[q]) {
-                    answerable++;
-                    kept += any ? 1 : 0;
-                }
+                questions.add(new PruningEvaluation.Decisions(f.questionAnswerable[q], chars, answer, kept));
             }
-            return new PruningEvaluation.Metrics(t, questions, answerable, ratio(kept, answerable), ratio(answersKept, answers),
-                    ratio(removed, chars), ratio(noAnswerRemoved, noAnswerChars));
-        }
-
-        private static double ratio(long a, long b) {
-            return b == 0 ? 0 : (double) a / b;
+            return PruningEvaluation.run(t, questions);
         }
     }
 

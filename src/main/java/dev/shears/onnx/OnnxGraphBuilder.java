@@ -203,6 +203,12 @@ public final class OnnxGraphBuilder {
         return this;
     }
 
+    /** Removes every declared graph output, e.g. when an edited model's outputs are replaced by new ones. */
+    public OnnxGraphBuilder clearOutputs() {
+        graph.clearOutput();
+        return this;
+    }
+
     /** True when the graph declares an input with this name. */
     public boolean hasInput(String name) {
         return graph.getInputList().stream().anyMatch(v -> v.getName().equals(name));

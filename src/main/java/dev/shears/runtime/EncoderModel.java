@@ -1,19 +1,11 @@
 package dev.shears.runtime;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,10 +14,6 @@ import java.util.Set;
  * so short sentences are not padded to the longest one in the request.
  */
 public final class EncoderModel implements AutoCloseable {
-
-    private static final String INPUT_IDS = "input_ids";
-    private static final String ATTENTION_MASK = "attention_mask";
-    private static final String TOKEN_TYPE_IDS = "token_type_ids";
 
     private final ModelManifest manifest;
     private final String checksum;
@@ -64,18 +52,10 @@ public final class EncoderModel implements AutoCloseable {
     public static EncoderModel load(ModelLocation location, RuntimeOptions options, int maxBatchSize, int maxBatchTokens) {
         ModelManifest manifest = location.manifest();
         byte[] verified = location.readVerified(manifest, ModelManifest.MODEL);
-        byte[] model = manifest.rowwiseQuantization() ? RowwiseQuantization.rewrite(verified) : verified;
+        byte[] graph = manifest.rowwiseQuantization() ? RowwiseQuantization.rewrite(verified) : verified;
         byte[] tokenizerJson = location.readVerified(manifest, ModelManifest.TOKENIZER);
-        TextTokenizer tokenizer = TextTokenizer.fromJson(tokenizerJson, manifest.id());
-        OrtSession session = null;
-        try {
-            session = OnnxSessions.open(model, options, manifest.id());
-            return new EncoderModel(manifest, ModelLocation.sha256(verified), session, tokenizer, maxBatchSize, maxBatchTokens);
-        } catch (RuntimeException e) {
-            tokenizer.close();
-            closeQuietly(session);
-            throw e;
-        }
+        return OnnxSessions.openWithTokenizer(manifest, verified, graph, tokenizerJson, options, (checksum, session, tokenizer) ->
+                new EncoderModel(manifest, checksum, session, tokenizer, maxBatchSize, maxBatchTokens));
     }
 
     public ModelManifest manifest() {
@@ -120,11 +100,7 @@ public final class EncoderModel implements AutoCloseable {
      */
     public float[][] embed(List<long[]> sequences) {
         float[][] out = new float[sequences.size()][];
-        Integer[] order = new Integer[sequences.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, Comparator.comparingInt(i -> sequences.get(i).length));
+        Integer[] order = EncoderInputs.lengthOrder(sequences);
         int from = 0;
         while (from < order.length) {
             int to = from;
@@ -152,36 +128,14 @@ public final class EncoderModel implements AutoCloseable {
     }
 
     private float[][] runBatch(List<long[]> batch, int length) {
-        int rows = batch.size();
-        LongBuffer ids = directLongs(rows * length);
-        LongBuffer mask = directLongs(rows * length);
-        for (long[] seq : batch) {
-            for (int t = 0; t < length; t++) {
-                ids.put(t < seq.length ? seq[t] : 0L);
-                mask.put(t < seq.length ? 1L : 0L);
-            }
-        }
-        ids.rewind();
-        mask.rewind();
-        long[] shape = {rows, length};
-        OrtEnvironment env = OnnxSessions.environment();
-        Map<String, OnnxTensor> inputs = new HashMap<>();
-        try {
-            inputs.put(INPUT_IDS, OnnxTensor.createTensor(env, ids, shape));
-            inputs.put(ATTENTION_MASK, OnnxTensor.createTensor(env, mask, shape));
-            if (inputNames.contains(TOKEN_TYPE_IDS)) {
-                inputs.put(TOKEN_TYPE_IDS, OnnxTensor.createTensor(env, directLongs(rows * length), shape));
-            }
-            try (OrtSession.Result result = session.run(inputs, Set.of(outputName))) {
-                OnnxTensor hidden = (OnnxTensor) result.get(0);
-                long[] outShape = hidden.getInfo().getShape();
-                return pool(hidden.getFloatBuffer(), batch, (int) outShape[1], (int) outShape[2]);
-            }
+        try (EncoderInputs inputs = EncoderInputs.of(batch, length, inputNames);
+                OrtSession.Result result = session.run(inputs.tensors(), Set.of(outputName))) {
+            OnnxTensor hidden = (OnnxTensor) result.get(0);
+            long[] outShape = hidden.getInfo().getShape();
+            return pool(hidden.getFloatBuffer(), batch, (int) outShape[1], (int) outShape[2]);
         } catch (OrtException e) {
-            throw new InferenceException("model '" + manifest.id() + "' failed on a batch of " + rows + "x" + length
+            throw new InferenceException("model '" + manifest.id() + "' failed on a batch of " + batch.size() + "x" + length
                     + " tokens: " + e.getMessage(), e);
-        } finally {
-            inputs.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -212,17 +166,8 @@ public final class EncoderModel implements AutoCloseable {
         return pooled;
     }
 
-    private static LongBuffer directLongs(int n) {
-        return ByteBuffer.allocateDirect(n * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
-    }
-
     private void requireDeclaredIo() {
-        List<String> problems = new ArrayList<>();
-        for (String name : List.of(INPUT_IDS, ATTENTION_MASK)) {
-            if (!inputNames.contains(name)) {
-                problems.add("graph has no input '" + name + "' (inputs: " + inputNames + ")");
-            }
-        }
+        List<String> problems = EncoderInputs.missingInputs(inputNames);
         if (!session.getOutputNames().contains(outputName)) {
             problems.add("graph has no output '" + outputName + "' (outputs: " + session.getOutputNames() + ")");
         }
@@ -234,16 +179,6 @@ public final class EncoderModel implements AutoCloseable {
     @Override
     public void close() {
         tokenizer.close();
-        closeQuietly(session);
-    }
-
-    private static void closeQuietly(OrtSession session) {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (OrtException ignored) {
-                // closing a session only frees native memory; nothing to recover
-            }
-        }
+        OnnxSessions.closeQuietly(session);
     }
 }

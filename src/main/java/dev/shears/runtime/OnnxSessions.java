@@ -30,6 +30,51 @@ public final class OnnxSessions {
         }
     }
 
+    /** Builds a model object from its opened parts (the graph's sha256, its session and its tokenizer). */
+    @FunctionalInterface
+    public interface ModelFactory<T> {
+        T create(String checksum, OrtSession session, TextTokenizer tokenizer);
+    }
+
+    /**
+     * Parses the tokenizer, opens a session over {@code model} and hands both, with the graph's sha256, to
+     * {@code factory}. If opening the session or the factory fails, the tokenizer and session are closed before
+     * the exception propagates; on success the returned object owns both.
+     */
+    public static <T> T openWithTokenizer(ModelManifest manifest, byte[] model, byte[] tokenizerJson, RuntimeOptions options,
+            ModelFactory<T> factory) {
+        return openWithTokenizer(manifest, model, model, tokenizerJson, options, factory);
+    }
+
+    /**
+     * As above, running {@code graph} (a rewrite of {@code verifiedModel}) while the checksum that identifies the
+     * model stays the sha256 of the verified file.
+     */
+    public static <T> T openWithTokenizer(ModelManifest manifest, byte[] verifiedModel, byte[] graph, byte[] tokenizerJson,
+            RuntimeOptions options, ModelFactory<T> factory) {
+        TextTokenizer tokenizer = TextTokenizer.fromJson(tokenizerJson, manifest.id());
+        OrtSession session = null;
+        try {
+            session = open(graph, options, manifest.id());
+            return factory.create(ModelLocation.sha256(verifiedModel), session, tokenizer);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    /** Closes a session (null is fine); closing only frees native memory, so a failure is ignored. */
+    public static void closeQuietly(OrtSession session) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // nothing to recover
+            }
+        }
+    }
+
     private static OrtSession.SessionOptions sessionOptions(RuntimeOptions options, String modelId) throws OrtException {
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         so.setIntraOpNumThreads(options.intraOpThreads());

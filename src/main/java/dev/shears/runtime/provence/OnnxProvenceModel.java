@@ -1,13 +1,13 @@
 package dev.shears.runtime.provence;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.shears.pruning.provence.BlockPacker;
 import dev.shears.pruning.provence.ScoreScale;
 import dev.shears.pruning.provence.SentenceRounding;
 import dev.shears.pruning.provence.TokenKeepModel;
+import dev.shears.runtime.EncoderInputs;
 import dev.shears.runtime.InferenceException;
 import dev.shears.runtime.ModelLoadException;
 import dev.shears.runtime.ModelLocation;
@@ -15,13 +15,9 @@ import dev.shears.runtime.ModelManifest;
 import dev.shears.runtime.OnnxSessions;
 import dev.shears.runtime.RuntimeOptions;
 import dev.shears.runtime.TextTokenizer;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,9 +32,9 @@ import java.util.Set;
  */
 public final class OnnxProvenceModel implements TokenKeepModel, AutoCloseable {
 
-    public static final String INPUT_IDS = "input_ids";
-    public static final String ATTENTION_MASK = "attention_mask";
-    public static final String TOKEN_TYPE_IDS = "token_type_ids";
+    public static final String INPUT_IDS = EncoderInputs.INPUT_IDS;
+    public static final String ATTENTION_MASK = EncoderInputs.ATTENTION_MASK;
+    public static final String TOKEN_TYPE_IDS = EncoderInputs.TOKEN_TYPE_IDS;
     public static final String KIND_LOGITS = "keep_logits";
     public static final String KIND_PROBS = "keep_probs";
 
@@ -91,17 +87,8 @@ public final class OnnxProvenceModel implements TokenKeepModel, AutoCloseable {
         for (String role : manifest.files().keySet()) {
             files.put(role, location.readVerified(manifest, role));
         }
-        byte[] model = files.get(ModelManifest.MODEL);
-        TextTokenizer tokenizer = TextTokenizer.fromJson(files.get(ModelManifest.TOKENIZER), manifest.id());
-        OrtSession session = null;
-        try {
-            session = OnnxSessions.open(model, options, manifest.id());
-            return new OnnxProvenceModel(manifest, ModelLocation.sha256(model), session, tokenizer);
-        } catch (RuntimeException e) {
-            tokenizer.close();
-            closeQuietly(session);
-            throw e;
-        }
+        return OnnxSessions.openWithTokenizer(manifest, files.get(ModelManifest.MODEL), files.get(ModelManifest.TOKENIZER),
+                options, (checksum, session, tokenizer) -> new OnnxProvenceModel(manifest, checksum, session, tokenizer));
     }
 
     public ModelManifest manifest() {
@@ -149,9 +136,7 @@ public final class OnnxProvenceModel implements TokenKeepModel, AutoCloseable {
     @Override
     public List<BlockOutput> run(List<long[]> blocks) {
         BlockOutput[] out = new BlockOutput[blocks.size()];
-        Integer[] order = new Integer[blocks.size()];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(order, Comparator.comparingInt(i -> blocks.get(i).length));
+        Integer[] order = EncoderInputs.lengthOrder(blocks);
         for (int from = 0; from < order.length; from += batchSize) {
             int to = Math.min(order.length, from + batchSize);
             List<long[]> batch = new ArrayList<>(to - from);
@@ -172,35 +157,14 @@ public final class OnnxProvenceModel implements TokenKeepModel, AutoCloseable {
         if (length > manifest.maxLength()) {
             throw new InferenceException("block of " + length + " tokens exceeds the model's max_length " + manifest.maxLength());
         }
-        LongBuffer ids = directLongs(rows * length);
-        LongBuffer mask = directLongs(rows * length);
-        for (long[] seq : batch) {
-            for (int t = 0; t < length; t++) {
-                ids.put(t < seq.length ? seq[t] : 0L);
-                mask.put(t < seq.length ? 1L : 0L);
-            }
-        }
-        ids.rewind();
-        mask.rewind();
-        long[] shape = {rows, length};
-        OrtEnvironment env = OnnxSessions.environment();
-        Map<String, OnnxTensor> inputs = new HashMap<>();
-        try {
-            inputs.put(INPUT_IDS, OnnxTensor.createTensor(env, ids, shape));
-            inputs.put(ATTENTION_MASK, OnnxTensor.createTensor(env, mask, shape));
-            if (inputNames.contains(TOKEN_TYPE_IDS)) {
-                inputs.put(TOKEN_TYPE_IDS, OnnxTensor.createTensor(env, directLongs(rows * length), shape));
-            }
-            try (OrtSession.Result result = session.run(inputs, Set.of(spec.rankOutput(), spec.tokenOutput()))) {
-                OnnxTensor rank = (OnnxTensor) result.get(spec.rankOutput()).orElseThrow();
-                OnnxTensor tokens = (OnnxTensor) result.get(spec.tokenOutput()).orElseThrow();
-                return read(batch, rank, tokens);
-            }
+        try (EncoderInputs inputs = EncoderInputs.of(batch, length, inputNames);
+                OrtSession.Result result = session.run(inputs.tensors(), Set.of(spec.rankOutput(), spec.tokenOutput()))) {
+            OnnxTensor rank = (OnnxTensor) result.get(spec.rankOutput()).orElseThrow();
+            OnnxTensor tokens = (OnnxTensor) result.get(spec.tokenOutput()).orElseThrow();
+            return read(batch, rank, tokens);
         } catch (OrtException e) {
             throw new InferenceException("model '" + manifest.id() + "' failed on a batch of " + rows + "x" + length
                     + " tokens: " + e.getMessage(), e);
-        } finally {
-            inputs.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -242,12 +206,7 @@ public final class OnnxProvenceModel implements TokenKeepModel, AutoCloseable {
     }
 
     private void requireDeclaredIo() {
-        List<String> problems = new ArrayList<>();
-        for (String name : List.of(INPUT_IDS, ATTENTION_MASK)) {
-            if (!inputNames.contains(name)) {
-                problems.add("graph has no input '" + name + "' (inputs: " + inputNames + ")");
-            }
-        }
+        List<String> problems = EncoderInputs.missingInputs(inputNames);
         for (String name : new String[] {spec.rankOutput(), spec.tokenOutput()}) {
             if (name == null || !session.getOutputNames().contains(name)) {
                 problems.add("graph has no output '" + name + "' (outputs: " + session.getOutputNames() + ")");
@@ -258,23 +217,9 @@ public final class OnnxProvenceModel implements TokenKeepModel, AutoCloseable {
         }
     }
 
-    private static LongBuffer directLongs(int n) {
-        return ByteBuffer.allocateDirect(Math.max(1, n) * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer().limit(n);
-    }
-
     @Override
     public void close() {
         tokenizer.close();
-        closeQuietly(session);
-    }
-
-    private static void closeQuietly(OrtSession session) {
-        if (session != null) {
-            try {
-                session.close();
-            } catch (OrtException ignored) {
-                // frees native memory only
-            }
-        }
+        OnnxSessions.closeQuietly(session);
     }
 }

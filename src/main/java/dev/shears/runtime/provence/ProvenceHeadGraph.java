@@ -1,15 +1,9 @@
 package dev.shears.runtime.provence;
 
-import static dev.shears.runtime.provence.OnnxGraphs.floats;
-import static dev.shears.runtime.provence.OnnxGraphs.intAttr;
-import static dev.shears.runtime.provence.OnnxGraphs.intsAttr;
-import static dev.shears.runtime.provence.OnnxGraphs.longs;
-import static dev.shears.runtime.provence.OnnxGraphs.node;
-import static dev.shears.runtime.provence.OnnxGraphs.tensor;
+import static dev.shears.onnx.OnnxGraphBuilder.FLOAT;
 
 import ai.onnx.proto.OnnxMl;
-import ai.onnx.proto.OnnxMl.TensorProto.DataType;
-import java.util.List;
+import dev.shears.onnx.OnnxGraphBuilder;
 
 /**
  * Appends Provence heads to a BERT-style encoder graph whose output {@code last_hidden_state} is [B, L, D]
@@ -50,66 +44,65 @@ public final class ProvenceHeadGraph {
             throw new IllegalArgumentException("not an ONNX model: " + e.getMessage(), e);
         }
         int d = heads.dim();
-        OnnxMl.GraphProto.Builder g = model.getGraph().toBuilder();
-        g.clearOutput();
+        OnnxGraphBuilder g = OnnxGraphBuilder.edit(model).clearOutputs();
         String p = "provence/";
-        g.addInitializer(longs(p + "zero", new long[] {}, new long[] {0}));
-        g.addInitializer(longs(p + "one", new long[] {}, new long[] {1}));
-        g.addInitializer(longs(p + "sep", new long[] {}, new long[] {sepId}));
-        g.addInitializer(floats(p + "half", new long[] {}, new float[] {0.5f}));
+        g.longInitializer(p + "zero", new long[] {0});
+        g.longInitializer(p + "one", new long[] {1});
+        g.longInitializer(p + "sep", new long[] {sepId});
+        g.floatInitializer(p + "half", new float[] {0.5f});
         // [CLS] state and mean state of [CLS] + query
-        g.addNode(node("Gather", p + "cls", List.of(hiddenOutput, p + "zero"), List.of(p + "cls"), intAttr("axis", 1)));
-        g.addNode(node("Equal", p + "is_sep", List.of("input_ids", p + "sep"), List.of(p + "is_sep")));
-        g.addNode(node("Cast", p + "is_sep_f", List.of(p + "is_sep"), List.of(p + "is_sep_f"), intAttr("to", DataType.FLOAT.getNumber())));
-        g.addNode(node("CumSum", p + "seps_before", List.of(p + "is_sep_f", p + "one"), List.of(p + "seps_before")));
-        g.addNode(node("Less", p + "in_query", List.of(p + "seps_before", p + "half"), List.of(p + "in_query")));
-        g.addNode(node("Cast", p + "qmask", List.of(p + "in_query"), List.of(p + "qmask"), intAttr("to", DataType.FLOAT.getNumber())));
-        g.addNode(node("Unsqueeze", p + "qmask_u", List.of(p + "qmask"), List.of(p + "qmask_u"), intsAttr("axes", 2)));
-        g.addNode(node("Mul", p + "hq", List.of(hiddenOutput, p + "qmask_u"), List.of(p + "hq")));
-        g.addNode(node("ReduceSum", p + "qsum", List.of(p + "hq"), List.of(p + "qsum"), intsAttr("axes", 1), intAttr("keepdims", 0)));
-        g.addNode(node("ReduceSum", p + "qcount", List.of(p + "qmask"), List.of(p + "qcount"), intsAttr("axes", 1), intAttr("keepdims", 1)));
-        g.addNode(node("Div", p + "q", List.of(p + "qsum", p + "qcount"), List.of(p + "q")));
+        g.node("Gather").name(p + "cls").inputs(hiddenOutput, p + "zero").attr("axis", 1).output(p + "cls");
+        g.node("Equal").name(p + "is_sep").inputs("input_ids", p + "sep").output(p + "is_sep");
+        g.node("Cast").name(p + "is_sep_f").inputs(p + "is_sep").attr("to", FLOAT).output(p + "is_sep_f");
+        g.node("CumSum").name(p + "seps_before").inputs(p + "is_sep_f", p + "one").output(p + "seps_before");
+        g.node("Less").name(p + "in_query").inputs(p + "seps_before", p + "half").output(p + "in_query");
+        g.node("Cast").name(p + "qmask").inputs(p + "in_query").attr("to", FLOAT).output(p + "qmask");
+        g.node("Unsqueeze").name(p + "qmask_u").inputs(p + "qmask").attr("axes", new long[] {2}).output(p + "qmask_u");
+        g.node("Mul").name(p + "hq").inputs(hiddenOutput, p + "qmask_u").output(p + "hq");
+        g.node("ReduceSum").name(p + "qsum").inputs(p + "hq").attr("axes", new long[] {1}).attr("keepdims", 0).output(p + "qsum");
+        g.node("ReduceSum").name(p + "qcount").inputs(p + "qmask").attr("axes", new long[] {1}).attr("keepdims", 1)
+                .output(p + "qcount");
+        g.node("Div").name(p + "q").inputs(p + "qsum", p + "qcount").output(p + "q");
         // token features
-        g.addNode(node("Unsqueeze", p + "cls_u", List.of(p + "cls"), List.of(p + "cls_u"), intsAttr("axes", 1)));
-        g.addNode(node("Unsqueeze", p + "q_u", List.of(p + "q"), List.of(p + "q_u"), intsAttr("axes", 1)));
-        g.addNode(node("Mul", p + "h_cls", List.of(hiddenOutput, p + "cls_u"), List.of(p + "h_cls")));
-        g.addNode(node("Mul", p + "h_q", List.of(hiddenOutput, p + "q_u"), List.of(p + "h_q")));
-        g.addNode(node("Concat", p + "features", List.of(hiddenOutput, p + "h_cls", p + "h_q"), List.of(p + "features"),
-                intAttr("axis", 2)));
+        g.node("Unsqueeze").name(p + "cls_u").inputs(p + "cls").attr("axes", new long[] {1}).output(p + "cls_u");
+        g.node("Unsqueeze").name(p + "q_u").inputs(p + "q").attr("axes", new long[] {1}).output(p + "q_u");
+        g.node("Mul").name(p + "h_cls").inputs(hiddenOutput, p + "cls_u").output(p + "h_cls");
+        g.node("Mul").name(p + "h_q").inputs(hiddenOutput, p + "q_u").output(p + "h_q");
+        g.node("Concat").name(p + "features").inputs(hiddenOutput, p + "h_cls", p + "h_q").attr("axis", 2).output(p + "features");
         if (heads.hidden() == 0) {
-            g.addInitializer(floats(p + "w", new long[] {3L * d}, heads.w1()));
-            g.addInitializer(floats(p + "b", new long[] {}, new float[] {heads.b2()}));
-            g.addNode(node("MatMul", p + "z_mm", List.of(p + "features", p + "w"), List.of(p + "z_mm")));
-            g.addNode(node("Add", p + "z", List.of(p + "z_mm", p + "b"), List.of(p + "z")));
+            g.floatInitializer(p + "w", heads.w1(), 3L * d);
+            g.floatInitializer(p + "b", new float[] {heads.b2()});
+            g.node("MatMul").name(p + "z_mm").inputs(p + "features", p + "w").output(p + "z_mm");
+            g.node("Add").name(p + "z").inputs(p + "z_mm", p + "b").output(p + "z");
         } else {
             int h = heads.hidden();
-            g.addInitializer(floats(p + "w1", new long[] {3L * d, h}, heads.w1()));
-            g.addInitializer(floats(p + "b1", new long[] {h}, heads.b1()));
-            g.addInitializer(floats(p + "w2", new long[] {h}, heads.w2()));
-            g.addInitializer(floats(p + "b2", new long[] {}, new float[] {heads.b2()}));
-            g.addNode(node("MatMul", p + "a_mm", List.of(p + "features", p + "w1"), List.of(p + "a_mm")));
-            g.addNode(node("Add", p + "a_pre", List.of(p + "a_mm", p + "b1"), List.of(p + "a_pre")));
-            g.addNode(node("Relu", p + "a", List.of(p + "a_pre"), List.of(p + "a")));
-            g.addNode(node("MatMul", p + "z_mm", List.of(p + "a", p + "w2"), List.of(p + "z_mm")));
-            g.addNode(node("Add", p + "z", List.of(p + "z_mm", p + "b2"), List.of(p + "z")));
+            g.floatInitializer(p + "w1", heads.w1(), 3L * d, h);
+            g.floatInitializer(p + "b1", heads.b1(), h);
+            g.floatInitializer(p + "w2", heads.w2(), h);
+            g.floatInitializer(p + "b2", new float[] {heads.b2()});
+            g.node("MatMul").name(p + "a_mm").inputs(p + "features", p + "w1").output(p + "a_mm");
+            g.node("Add").name(p + "a_pre").inputs(p + "a_mm", p + "b1").output(p + "a_pre");
+            g.node("Relu").name(p + "a").inputs(p + "a_pre").output(p + "a");
+            g.node("MatMul").name(p + "z_mm").inputs(p + "a", p + "w2").output(p + "z_mm");
+            g.node("Add").name(p + "z").inputs(p + "z_mm", p + "b2").output(p + "z");
         }
         // rank head on [cls, q, cls ⊙ q]
-        g.addNode(node("Mul", p + "cls_q", List.of(p + "cls", p + "q"), List.of(p + "cls_q")));
-        g.addNode(node("Concat", p + "rank_features", List.of(p + "cls", p + "q", p + "cls_q"), List.of(p + "rank_features"),
-                intAttr("axis", 1)));
-        g.addInitializer(floats(p + "wr", new long[] {3L * d, 1}, heads.wr()));
-        g.addInitializer(floats(p + "br", new long[] {}, new float[] {heads.br()}));
-        g.addNode(node("MatMul", p + "r_mm", List.of(p + "rank_features", p + "wr"), List.of(p + "r_mm")));
-        g.addNode(node("Add", p + "r", List.of(p + "r_mm", p + "br"), List.of(RANK_OUTPUT)));
+        g.node("Mul").name(p + "cls_q").inputs(p + "cls", p + "q").output(p + "cls_q");
+        g.node("Concat").name(p + "rank_features").inputs(p + "cls", p + "q", p + "cls_q").attr("axis", 1)
+                .output(p + "rank_features");
+        g.floatInitializer(p + "wr", heads.wr(), 3L * d, 1);
+        g.floatInitializer(p + "br", new float[] {heads.br()});
+        g.node("MatMul").name(p + "r_mm").inputs(p + "rank_features", p + "wr").output(p + "r_mm");
+        g.node("Add").name(p + "r").inputs(p + "r_mm", p + "br").output(RANK_OUTPUT);
         if (heads.gate()) {
-            g.addNode(node("Sigmoid", p + "p_tok", List.of(p + "z"), List.of(p + "p_tok")));
-            g.addNode(node("Sigmoid", p + "p_rank", List.of(RANK_OUTPUT), List.of(p + "p_rank")));
-            g.addNode(node("Mul", p + "gated", List.of(p + "p_tok", p + "p_rank"), List.of(TOKEN_OUTPUT)));
+            g.node("Sigmoid").name(p + "p_tok").inputs(p + "z").output(p + "p_tok");
+            g.node("Sigmoid").name(p + "p_rank").inputs(RANK_OUTPUT).output(p + "p_rank");
+            g.node("Mul").name(p + "gated").inputs(p + "p_tok", p + "p_rank").output(TOKEN_OUTPUT);
         } else {
-            g.addNode(node("Sigmoid", p + "p_tok", List.of(p + "z"), List.of(TOKEN_OUTPUT)));
+            g.node("Sigmoid").name(p + "p_tok").inputs(p + "z").output(TOKEN_OUTPUT);
         }
-        g.addOutput(tensor(RANK_OUTPUT, DataType.FLOAT, "batch_size", 1L));
-        g.addOutput(tensor(TOKEN_OUTPUT, DataType.FLOAT, "batch_size", "sequence_length"));
-        return model.toBuilder().setGraph(g).build().toByteArray();
+        g.output(RANK_OUTPUT, FLOAT, "batch_size", 1L);
+        g.output(TOKEN_OUTPUT, FLOAT, "batch_size", "sequence_length");
+        return g.toBytes();
     }
 }

@@ -1,19 +1,14 @@
 package dev.shears.runtime.provence;
 
-import static dev.shears.runtime.provence.OnnxGraphs.floats;
-import static dev.shears.runtime.provence.OnnxGraphs.intAttr;
-import static dev.shears.runtime.provence.OnnxGraphs.longs;
-import static dev.shears.runtime.provence.OnnxGraphs.node;
-import static dev.shears.runtime.provence.OnnxGraphs.tensor;
+import static dev.shears.onnx.OnnxGraphBuilder.FLOAT;
+import static dev.shears.onnx.OnnxGraphBuilder.INT64;
 
-import ai.onnx.proto.OnnxMl;
-import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.shears.onnx.OnnxGraphBuilder;
 import dev.shears.runtime.ModelLocation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -36,36 +31,36 @@ final class TestGraphs {
     }
 
     static byte[] graph(boolean logits) {
-        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("provence-test");
-        g.addInput(tensor("input_ids", DataType.INT64, "batch", "length"));
-        g.addInput(tensor("attention_mask", DataType.INT64, "batch", "length"));
-        g.addInput(tensor("token_type_ids", DataType.INT64, "batch", "length"));
-        g.addInitializer(longs("axes1", new long[] {1}, new long[] {1}));
-        g.addInitializer(longs("hundred", new long[] {}, new long[] {100}));
-        g.addNode(node("Mul", "masked", List.of("input_ids", "attention_mask"), List.of("masked_ids")));
-        g.addNode(node("Cast", "masked_f", List.of("masked_ids"), List.of("masked_f"), intAttr("to", DataType.FLOAT.getNumber())));
-        g.addNode(node("ReduceSum", "rank", List.of("masked_f", "axes1"), List.of("rank_logits"), intAttr("keepdims", 1)));
-        g.addNode(node("Mod", "mod", List.of("input_ids", "hundred"), List.of("mod")));
-        g.addNode(node("Cast", "mod_f", List.of("mod"), List.of("mod_f"), intAttr("to", DataType.FLOAT.getNumber())));
-        g.addOutput(tensor("rank_logits", DataType.FLOAT, "batch", 1L));
+        OnnxGraphBuilder g = new OnnxGraphBuilder("provence-test", 13);
+        g.input("input_ids", INT64, "batch", "length");
+        g.input("attention_mask", INT64, "batch", "length");
+        g.input("token_type_ids", INT64, "batch", "length");
+        g.longInitializer("axes1", new long[] {1}, 1);
+        g.longInitializer("hundred", new long[] {100});
+        g.node("Mul").name("masked").inputs("input_ids", "attention_mask").output("masked_ids");
+        g.node("Cast").name("masked_f").inputs("masked_ids").attr("to", FLOAT).output("masked_f");
+        g.node("ReduceSum").name("rank").inputs("masked_f", "axes1").attr("keepdims", 1).output("rank_logits");
+        g.node("Mod").name("mod").inputs("input_ids", "hundred").output("mod");
+        g.node("Cast").name("mod_f").inputs("mod").attr("to", FLOAT).output("mod_f");
+        g.output("rank_logits", FLOAT, "batch", 1L);
         if (logits) {
-            g.addInitializer(floats("f10", new long[] {}, new float[] {10f}));
-            g.addInitializer(floats("f5", new long[] {}, new float[] {5f}));
-            g.addInitializer(floats("f0", new long[] {}, new float[] {0f}));
-            g.addInitializer(longs("axes2", new long[] {1}, new long[] {2}));
-            g.addNode(node("Div", "z_div", List.of("mod_f", "f10"), List.of("z_div")));
-            g.addNode(node("Sub", "z", List.of("z_div", "f5"), List.of("z")));
-            g.addNode(node("Mul", "zero", List.of("z", "f0"), List.of("zero")));
-            g.addNode(node("Unsqueeze", "z_u", List.of("z", "axes2"), List.of("z_u")));
-            g.addNode(node("Unsqueeze", "zero_u", List.of("zero", "axes2"), List.of("zero_u")));
-            g.addNode(node("Concat", "logits", List.of("zero_u", "z_u"), List.of("token_keep_logits"), intAttr("axis", 2)));
-            g.addOutput(tensor("token_keep_logits", DataType.FLOAT, "batch", "length", 2L));
+            g.floatInitializer("f10", new float[] {10f});
+            g.floatInitializer("f5", new float[] {5f});
+            g.floatInitializer("f0", new float[] {0f});
+            g.longInitializer("axes2", new long[] {2}, 1);
+            g.node("Div").name("z_div").inputs("mod_f", "f10").output("z_div");
+            g.node("Sub").name("z").inputs("z_div", "f5").output("z");
+            g.node("Mul").name("zero").inputs("z", "f0").output("zero");
+            g.node("Unsqueeze").name("z_u").inputs("z", "axes2").output("z_u");
+            g.node("Unsqueeze").name("zero_u").inputs("zero", "axes2").output("zero_u");
+            g.node("Concat").name("logits").inputs("zero_u", "z_u").attr("axis", 2).output("token_keep_logits");
+            g.output("token_keep_logits", FLOAT, "batch", "length", 2L);
         } else {
-            g.addInitializer(floats("f100", new long[] {}, new float[] {100f}));
-            g.addNode(node("Div", "p", List.of("mod_f", "f100"), List.of("token_keep_probs")));
-            g.addOutput(tensor("token_keep_probs", DataType.FLOAT, "batch", "length"));
+            g.floatInitializer("f100", new float[] {100f});
+            g.node("Div").name("p").inputs("mod_f", "f100").output("token_keep_probs");
+            g.output("token_keep_probs", FLOAT, "batch", "length");
         }
-        return OnnxGraphs.model(g.build(), 13).toByteArray();
+        return g.toBytes();
     }
 
     static byte[] bgeTokenizer() throws IOException {
