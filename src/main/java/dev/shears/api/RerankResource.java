@@ -15,7 +15,9 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.Response;
 import java.util.Comparator;
 import java.util.List;
@@ -50,18 +52,18 @@ public class RerankResource {
     @POST
     @Path("v1/rerank")
     @Operation(summary = "Rerank documents by relevance to the query (Cohere v1 shape)")
-    public Response rerankV1(RerankRequest request) {
-        return rerank(request, "1");
+    public Response rerankV1(RerankRequest request, @Context HttpServerRequest http) {
+        return rerank(request, "1", http);
     }
 
     @POST
     @Path("v2/rerank")
     @Operation(summary = "Rerank documents by relevance to the query (Cohere v2 shape)")
-    public Response rerankV2(RerankRequest request) {
-        return rerank(request, "2");
+    public Response rerankV2(RerankRequest request, @Context HttpServerRequest http) {
+        return rerank(request, "2", http);
     }
 
-    private Response rerank(RerankRequest request, String version) {
+    private Response rerank(RerankRequest request, String version, HttpServerRequest http) {
         long started = System.nanoTime();
         if (request == null) {
             throw ShearsException.invalid("request body is required: {\"query\": ..., \"documents\": [...]}");
@@ -81,7 +83,7 @@ public class RerankResource {
         PruneRequest asPrune = new PruneRequest(request.query(), request.documents(), null, null, null, null, null, false);
         PruneRequestReader.Input input = PruneRequestReader.read(asPrune, limits);
         ContextPruningService.Timed timed = service.prune(ContextPruningService.RERANK, input.query(), input.documents(),
-                PruningOptions.defaults());
+                PruningOptions.defaults(), () -> http.response().closed());
         int maxTokens = request.maxTokensPerDoc() == null ? Integer.MAX_VALUE : request.maxTokensPerDoc();
         boolean withDocuments = Boolean.TRUE.equals(request.returnDocuments());
         List<RerankResponse.Result> results = timed.result().documents().stream()

@@ -2,6 +2,7 @@ package dev.shears.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +19,18 @@ public interface ShearsConfig {
     Auth auth();
 
     Cache cache();
+
+    Batching batching();
+
+    interface Batching {
+        /** Sequences (query or sentence) waiting for the model before new requests get 429. */
+        @WithDefault("4096")
+        int maxQueuedSequences();
+
+        /** Threads running forward passes; one suits a CPU session whose intra-op pool already uses every core. */
+        @WithDefault("1")
+        int runners();
+    }
 
     interface Model {
         /** {@code classpath:models/<id>} for an embedded model, or a directory holding manifest.json and the files. */
@@ -72,6 +85,10 @@ public interface ShearsConfig {
         /** Largest request body (declared Content-Length) accepted; larger ones get 413 before being read. */
         @WithDefault("8388608")
         long maxBodyBytes();
+
+        /** A request whose model work has not finished after this gets 504; its work is dropped if not started. */
+        @WithDefault("30s")
+        Duration requestTimeout();
 
         /** Requests in flight at once; one more is answered 429 at once. */
         @WithDefault("64")

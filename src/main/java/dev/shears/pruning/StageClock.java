@@ -2,7 +2,10 @@ package dev.shears.pruning;
 
 import java.util.function.Supplier;
 
-/** Times named stages of a request (split, tokenization, inference, selection) for metrics and headers. */
+/**
+ * One request's context as seen by the algorithms: times named stages (split, tokenization, queue, inference,
+ * selection) for metrics and headers, and says when nobody waits for the answer any more.
+ */
 public interface StageClock {
 
     StageClock NONE = new StageClock() {
@@ -13,6 +16,14 @@ public interface StageClock {
     };
 
     <T> T time(String stage, Supplier<T> work);
+
+    /** Records time measured elsewhere (for example by a batch queue on another thread). */
+    default void record(String stage, long nanos) {}
+
+    /** True once the client has gone: work not yet started can be skipped. */
+    default boolean abandoned() {
+        return false;
+    }
 
     default void time(String stage, Runnable work) {
         time(stage, () -> {

@@ -89,7 +89,7 @@ public final class EncoderModel implements AutoCloseable {
     public float[][] embedTexts(List<String> texts) {
         List<long[]> ids = new ArrayList<>(texts.size());
         for (String text : texts) {
-            ids.add(withSpecialTokens(tokenizer.encode(text, false).ids()));
+            ids.add(tokenize(text));
         }
         return embed(ids);
     }
@@ -99,32 +99,37 @@ public final class EncoderModel implements AutoCloseable {
      * input order, pooled as the manifest says and L2-normalised when it says so.
      */
     public float[][] embed(List<long[]> sequences) {
+        int[] lengths = sequences.stream().mapToInt(seq -> seq.length).toArray();
         float[][] out = new float[sequences.size()][];
-        Integer[] order = EncoderInputs.lengthOrder(sequences);
-        int from = 0;
-        while (from < order.length) {
-            int to = from;
-            int longest = 0;
-            while (to < order.length && to - from < maxBatchSize) {
-                int len = sequences.get(order[to]).length;
-                int padded = Math.max(longest, len) * (to - from + 1);
-                if (to > from && padded > maxBatchTokens) {
-                    break;
-                }
-                longest = Math.max(longest, len);
-                to++;
+        for (int[] batch : LengthBuckets.plan(lengths, maxBatchSize, maxBatchTokens)) {
+            List<long[]> rows = new ArrayList<>(batch.length);
+            for (int i : batch) {
+                rows.add(sequences.get(i));
             }
-            List<long[]> batch = new ArrayList<>(to - from);
-            for (int k = from; k < to; k++) {
-                batch.add(sequences.get(order[k]));
+            float[][] pooled = forward(rows);
+            for (int k = 0; k < batch.length; k++) {
+                out[batch[k]] = pooled[k];
             }
-            float[][] pooled = runBatch(batch, longest);
-            for (int k = from; k < to; k++) {
-                out[order[k]] = pooled[k - from];
-            }
-            from = to;
         }
         return out;
+    }
+
+    /** One forward pass over exactly these sequences (padded to the longest); pooled vectors in the same order. */
+    public float[][] forward(List<long[]> batch) {
+        return runBatch(batch, batch.stream().mapToInt(seq -> seq.length).max().orElse(0));
+    }
+
+    /** Token ids of a text wrapped in special tokens, truncated to the maximum length. */
+    public long[] tokenize(String text) {
+        return withSpecialTokens(tokenizer.encode(text, false).ids());
+    }
+
+    public int maxBatchSize() {
+        return maxBatchSize;
+    }
+
+    public int maxBatchTokens() {
+        return maxBatchTokens;
     }
 
     private float[][] runBatch(List<long[]> batch, int length) {

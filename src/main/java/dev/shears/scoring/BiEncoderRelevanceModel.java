@@ -14,36 +14,47 @@ import java.util.List;
 
 /**
  * Sentence relevance from a bi-encoder: the query and every sentence (prefixed with its document's title,
- * when there is one, for context) are embedded in one length-sorted batch; cosine similarities go through
- * the model's {@link SimilarityHead} to become keep-probabilities.
+ * when there is one, for context) are embedded in length-sorted batches; cosine similarities go through the
+ * model's {@link SimilarityHead} to become keep-probabilities.
  */
 public final class BiEncoderRelevanceModel implements RelevanceModel {
 
     public static final String STAGE_TOKENIZE = "tokenization";
-    public static final String STAGE_INFERENCE = "inference";
     private static final String QUERY = "\u0000query";
 
     private final EncoderModel encoder;
+    private final SequenceEmbedder embedder;
     private final SimilarityHead head;
     private final double defaultThreshold;
     private final EmbeddingCache cache;
 
     public BiEncoderRelevanceModel(EncoderModel encoder, SimilarityHead head, double defaultThreshold, EmbeddingCache cache) {
+        this(encoder, SequenceEmbedder.direct(encoder), head, defaultThreshold, cache);
+    }
+
+    public BiEncoderRelevanceModel(EncoderModel encoder, SequenceEmbedder embedder, SimilarityHead head, double defaultThreshold,
+            EmbeddingCache cache) {
         this.encoder = encoder;
+        this.embedder = embedder;
         this.head = head;
         this.defaultThreshold = defaultThreshold;
         this.cache = cache;
     }
 
-    /** Uses the head and threshold declared in the encoder's manifest. */
+    /** Uses the head and threshold declared in the encoder's manifest, running the encoder directly. */
     public static BiEncoderRelevanceModel fromManifest(EncoderModel encoder, EmbeddingCache cache) {
+        return fromManifest(encoder, SequenceEmbedder.direct(encoder), cache);
+    }
+
+    /** Uses the head and threshold declared in the encoder's manifest. */
+    public static BiEncoderRelevanceModel fromManifest(EncoderModel encoder, SequenceEmbedder embedder, EmbeddingCache cache) {
         ModelManifest.SentenceHead spec = encoder.manifest().sentenceHead();
         if (spec == null || spec.weights() == null) {
             throw new ModelLoadException("model '" + encoder.manifest().id() + "' has no 'sentence_head' in its"
                     + " manifest; fit one with the fit-head command (see models/README.md)");
         }
         SimilarityHead head = new SimilarityHead(spec.weights().stream().mapToDouble(Double::doubleValue).toArray(), spec.bias());
-        return new BiEncoderRelevanceModel(encoder, head, spec.defaultThreshold(), cache);
+        return new BiEncoderRelevanceModel(encoder, embedder, head, spec.defaultThreshold(), cache);
     }
 
     @Override
@@ -95,9 +106,9 @@ public final class BiEncoderRelevanceModel implements RelevanceModel {
             }
             units.add(new EmbeddingCache.Unit(title, doc.document().text(), inputs));
         }
-        List<float[][]> vectors = clock.time(STAGE_INFERENCE, () -> cache == null
-                ? embed(units)
-                : cache.getAll(encoder.checksum(), units, this::embed));
+        List<float[][]> vectors = cache == null
+                ? embed(units, clock)
+                : cache.getAll(encoder.checksum(), units, misses -> embed(misses, clock));
         float[] q = vectors.get(0)[0];
         List<double[]> out = new ArrayList<>(documents.size());
         for (int d = 0; d < documents.size(); d++) {
@@ -112,10 +123,12 @@ public final class BiEncoderRelevanceModel implements RelevanceModel {
     }
 
     /** Embeds every unit's inputs in one call (one set of length-sorted batches) and splits them back per unit. */
-    private List<float[][]> embed(List<EmbeddingCache.Unit> units) {
-        List<String> all = new ArrayList<>();
-        units.forEach(u -> all.addAll(u.inputs()));
-        float[][] flat = all.isEmpty() ? new float[0][] : encoder.embedTexts(all);
+    private List<float[][]> embed(List<EmbeddingCache.Unit> units, StageClock clock) {
+        List<long[]> all = clock.time(STAGE_TOKENIZE, () -> units.stream()
+                .flatMap(u -> u.inputs().stream())
+                .map(encoder::tokenize)
+                .toList());
+        float[][] flat = all.isEmpty() ? new float[0][] : embedder.embed(all, clock);
         List<float[][]> out = new ArrayList<>(units.size());
         int at = 0;
         for (EmbeddingCache.Unit u : units) {

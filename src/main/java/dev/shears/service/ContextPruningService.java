@@ -2,6 +2,7 @@ package dev.shears.service;
 
 import dev.shears.error.ErrorType;
 import dev.shears.error.ShearsException;
+import dev.shears.inference.BatchQueue;
 import dev.shears.config.ShearsConfig;
 import dev.shears.pruning.Document;
 import dev.shears.pruning.PruningOptions;
@@ -13,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs context pruning for the REST layer: admission control (a request over the concurrency limit is
@@ -44,7 +46,7 @@ public class ContextPruningService {
     public record Timed(PruningResult result, RequestTimings timings) {}
 
     /** Scores and prunes; {@code endpoint} tags the metrics ({@link #CONTEXT_PRUNE}, {@link #RERANK}). */
-    public Timed prune(String endpoint, String query, List<Document> documents, PruningOptions options) {
+    public Timed prune(String endpoint, String query, List<Document> documents, PruningOptions options, BooleanSupplier abandoned) {
         if (!models.ready()) {
             throw new ShearsException(ErrorType.MODEL_UNAVAILABLE, "the model is still loading; retry when /q/health/ready is UP");
         }
@@ -52,13 +54,17 @@ public class ContextPruningService {
             throw new ShearsException(ErrorType.OVERLOADED, "too many requests in flight (limit "
                     + config.limits().maxConcurrentRequests() + ", shears.limits.max-concurrent-requests); retry shortly");
         }
-        RequestTimings timings = new RequestTimings(registry, endpoint);
+        RequestTimings timings = new RequestTimings(registry, endpoint, abandoned);
         try {
             PruningResult result = models.pruner().prune(query, documents, options, timings);
             if (CONTEXT_PRUNE.equals(endpoint)) {
                 count(result);
             }
             return new Timed(result, timings);
+        } catch (BatchQueue.Overloaded e) {
+            throw new ShearsException(ErrorType.OVERLOADED, e.getMessage());
+        } catch (BatchQueue.TimedOut e) {
+            throw new ShearsException(ErrorType.TIMEOUT, e.getMessage());
         } catch (InferenceException e) {
             throw new ShearsException(ErrorType.INTERNAL, "inference failed: " + e.getMessage(), e);
         } finally {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -16,10 +17,21 @@ public final class RequestTimings implements StageClock {
     private final MeterRegistry registry;
     private final String endpoint;
     private final Map<String, Long> nanos = new LinkedHashMap<>();
+    private final BooleanSupplier abandoned;
 
     RequestTimings(MeterRegistry registry, String endpoint) {
+        this(registry, endpoint, () -> false);
+    }
+
+    RequestTimings(MeterRegistry registry, String endpoint, BooleanSupplier abandoned) {
         this.registry = registry;
         this.endpoint = endpoint;
+        this.abandoned = abandoned;
+    }
+
+    @Override
+    public boolean abandoned() {
+        return abandoned.getAsBoolean();
     }
 
     @Override
@@ -32,7 +44,8 @@ public final class RequestTimings implements StageClock {
         }
     }
 
-    void record(String stage, long elapsed) {
+    @Override
+    public void record(String stage, long elapsed) {
         nanos.merge(stage, elapsed, Long::sum);
         Timer.builder("shears.stage.duration")
                 .description("Time spent per request stage")

@@ -9,7 +9,9 @@ import dev.shears.pruning.text.DefaultSentenceSplitter;
 import dev.shears.runtime.EncoderModel;
 import dev.shears.runtime.ModelLocation;
 import dev.shears.runtime.RuntimeOptions;
+import dev.shears.inference.BatchQueue;
 import dev.shears.scoring.BiEncoderRelevanceModel;
+import dev.shears.scoring.SequenceEmbedder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -36,6 +38,7 @@ public class ShearsModels {
     MeterRegistry registry;
 
     private EncoderModel encoder;
+    private BatchQueue batches;
     private ContextPruner pruner;
     private EmbeddingCache cache;
     private volatile boolean ready;
@@ -50,8 +53,12 @@ public class ShearsModels {
         encoder = EncoderModel.load(ModelLocation.parse(config.model().location()), options,
                 config.model().maxBatchSize(), config.model().maxBatchTokens());
         cache = config.cache().maxBytes() > 0 ? new EmbeddingCache(config.cache().maxBytes()) : null;
-        pruner = new ContextPruner(new DefaultSentenceSplitter(), BiEncoderRelevanceModel.fromManifest(encoder, cache));
+        batches = new BatchQueue(encoder.manifest().id(), encoder::forward, encoder.maxBatchSize(), encoder.maxBatchTokens(),
+                config.batching().maxQueuedSequences(), config.batching().runners());
+        SequenceEmbedder embedder = SequenceEmbedder.queued(batches, config.limits().requestTimeout());
+        pruner = new ContextPruner(new DefaultSentenceSplitter(), BiEncoderRelevanceModel.fromManifest(encoder, embedder, cache));
         registerCacheMetrics();
+        registry.gauge("shears.queue.sequences", batches, BatchQueue::queuedSequences);
         LOG.infof("model '%s' (sha256 %s) loaded from %s in %d ms", encoder.manifest().id(), encoder.checksum(),
                 config.model().location(), (System.nanoTime() - started) / 1_000_000);
         warmUp();
@@ -99,6 +106,9 @@ public class ShearsModels {
     @PreDestroy
     void close() {
         ready = false;
+        if (batches != null) {
+            batches.close();
+        }
         if (encoder != null) {
             encoder.close();
         }

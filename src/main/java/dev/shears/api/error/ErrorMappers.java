@@ -82,6 +82,7 @@ public class ErrorMappers {
     private Response respond(ErrorType type, String message) {
         registry.counter("shears.request.failures", "error_type", type.code()).increment();
         return Response.status(type.status())
+                .header("Retry-After", type == ErrorType.OVERLOADED ? "1" : null)
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(ErrorResponse.of(type, message))
                 .build();

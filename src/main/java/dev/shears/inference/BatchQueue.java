@@ -1,0 +1,208 @@
+package dev.shears.inference;
+
+import dev.shears.runtime.LengthBuckets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+/**
+ * One model's batching core, in the spirit of text-embeddings-inference: requests enqueue their tokenized
+ * sequences; runner threads take every waiting job (up to a window), sort all their sequences by length, cut
+ * them into forward passes by a padded-token budget, run them, and hand each job its rows back.
+ *
+ * <p>Admission is bounded by sequences waiting: a request that does not fit is refused at once
+ * ({@link Overloaded}) instead of growing latency without bound. A request waits at most its timeout
+ * ({@link TimedOut}); a job whose caller timed out or disconnected is dropped before it reaches the model. A
+ * failing forward pass fails only the jobs with rows in it. Correct only for models whose outputs do not
+ * depend on batch-mates (the encoder's per-token quantization guarantees this).
+ */
+public final class BatchQueue implements AutoCloseable {
+
+    /** Refused at admission: the queue is full. */
+    public static final class Overloaded extends RuntimeException {
+        Overloaded(String message) {
+            super(message);
+        }
+    }
+
+    /** The request's timeout passed before its rows were computed. */
+    public static final class TimedOut extends RuntimeException {
+        TimedOut(String message) {
+            super(message);
+        }
+    }
+
+    /** Where one request's time went. */
+    public record Result(float[][] vectors, long queueNanos, long inferenceNanos) {}
+
+    private static final class Job {
+        final List<long[]> sequences;
+        final BooleanSupplier abandoned;
+        final long enqueued = System.nanoTime();
+        final float[][] rows;
+        final AtomicInteger remaining;
+        final CompletableFuture<Result> done = new CompletableFuture<>();
+        volatile long started;
+
+        Job(List<long[]> sequences, BooleanSupplier abandoned) {
+            this.sequences = sequences;
+            this.abandoned = abandoned;
+            this.rows = new float[sequences.size()][];
+            this.remaining = new AtomicInteger(sequences.size());
+        }
+    }
+
+    private record Row(Job job, int index) {}
+
+    private final String name;
+    private final Function<List<long[]>, float[][]> forward;
+    private final int maxBatchSize;
+    private final int maxBatchTokens;
+    private final int maxQueuedSequences;
+    private final BlockingQueue<Job> jobs;
+    private final AtomicInteger queuedSequences = new AtomicInteger();
+    private final List<Thread> runners = new ArrayList<>();
+    private volatile boolean closed;
+
+    /**
+     * @param forward one forward pass over exactly the given sequences, one output row each
+     * @param runnerThreads threads calling {@code forward}; one suits a CPU session that already uses every core
+     */
+    public BatchQueue(String name, Function<List<long[]>, float[][]> forward, int maxBatchSize, int maxBatchTokens,
+            int maxQueuedSequences, int runnerThreads) {
+        this.name = name;
+        this.forward = forward;
+        this.maxBatchSize = maxBatchSize;
+        this.maxBatchTokens = maxBatchTokens;
+        this.maxQueuedSequences = maxQueuedSequences;
+        this.jobs = new ArrayBlockingQueue<>(Math.max(1, maxQueuedSequences));
+        for (int i = 0; i < runnerThreads; i++) {
+            Thread t = new Thread(this::runLoop, "shears-batch-" + name + "-" + i);
+            t.setDaemon(true);
+            t.start();
+            runners.add(t);
+        }
+    }
+
+    /**
+     * Computes the rows of {@code sequences}, batched with whatever else is waiting.
+     *
+     * @param abandoned true once nobody wants the answer (client gone); checked before the job is run
+     */
+    public Result submit(List<long[]> sequences, Duration timeout, BooleanSupplier abandoned) {
+        if (sequences.isEmpty()) {
+            return new Result(new float[0][], 0, 0);
+        }
+        if (closed) {
+            throw new IllegalStateException("batch queue '" + name + "' is closed");
+        }
+        int n = sequences.size();
+        int waiting = queuedSequences.addAndGet(n);
+        if (waiting > maxQueuedSequences && waiting != n) {
+            queuedSequences.addAndGet(-n);
+            throw new Overloaded("inference queue full (" + maxQueuedSequences + " sequences waiting,"
+                    + " shears.batching.max-queued-sequences); retry shortly");
+        }
+        Job job = new Job(sequences, abandoned);
+        if (!jobs.offer(job)) {
+            queuedSequences.addAndGet(-n);
+            throw new Overloaded("inference queue full; retry shortly");
+        }
+        try {
+            return job.done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            job.done.cancel(false);
+            throw new TimedOut("no result within " + timeout.toMillis() + " ms (shears.limits.request-timeout)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            job.done.cancel(false);
+            throw new TimedOut("interrupted while waiting for inference");
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new TimedOut("request abandoned before inference");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    public int queuedSequences() {
+        return queuedSequences.get();
+    }
+
+    private void runLoop() {
+        while (!closed) {
+            List<Job> taken = new ArrayList<>();
+            try {
+                Job first = jobs.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                taken.add(first);
+                int window = first.sequences.size();
+                for (Job next; window < maxBatchSize * 4 && (next = jobs.poll()) != null; ) {
+                    taken.add(next);
+                    window += next.sequences.size();
+                }
+                run(taken);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException | Error e) {
+                taken.forEach(j -> j.done.completeExceptionally(e));
+            } finally {
+                taken.forEach(j -> queuedSequences.addAndGet(-j.sequences.size()));
+            }
+        }
+    }
+
+    private void run(List<Job> taken) {
+        List<Row> rows = new ArrayList<>();
+        for (Job job : taken) {
+            if (job.done.isDone() || job.abandoned.getAsBoolean()) {
+                job.done.cancel(false);
+                continue;
+            }
+            job.started = System.nanoTime();
+            for (int i = 0; i < job.sequences.size(); i++) {
+                rows.add(new Row(job, i));
+            }
+        }
+        int[] lengths = rows.stream().mapToInt(r -> r.job.sequences.get(r.index).length).toArray();
+        for (int[] batch : LengthBuckets.plan(lengths, maxBatchSize, maxBatchTokens)) {
+            List<long[]> input = new ArrayList<>(batch.length);
+            for (int i : batch) {
+                input.add(rows.get(i).job.sequences.get(rows.get(i).index));
+            }
+            try {
+                float[][] out = forward.apply(input);
+                for (int k = 0; k < batch.length; k++) {
+                    Row row = rows.get(batch[k]);
+                    row.job.rows[row.index] = out[k];
+                    if (row.job.remaining.decrementAndGet() == 0) {
+                        long now = System.nanoTime();
+                        row.job.done.complete(new Result(row.job.rows, row.job.started - row.job.enqueued, now - row.job.started));
+                    }
+                }
+            } catch (RuntimeException e) {
+                for (int i : batch) {
+                    rows.get(i).job.done.completeExceptionally(e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        runners.forEach(Thread::interrupt);
+        jobs.forEach(j -> j.done.cancel(false));
+    }
+}

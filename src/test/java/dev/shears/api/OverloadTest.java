@@ -1,0 +1,96 @@
+package dev.shears.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Far more load than a tiny queue admits (loopback only, bounded to a few seconds): every answer is a 200 or
+ * a fast 429 with the error body, and the service serves normally as soon as the load stops.
+ */
+@QuarkusTest
+@TestProfile(OverloadTest.TinyQueue.class)
+public class OverloadTest {
+
+    public static class TinyQueue implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("shears.batching.max-queued-sequences", "24", "shears.cache.max-bytes", "0",
+                    "shears.limits.max-concurrent-requests", "1000");
+        }
+    }
+
+    @TestHTTPResource("/v1/context/prune")
+    URI prune;
+
+    static String body(int i) {
+        StringBuilder text = new StringBuilder();
+        for (int s = 0; s < 10; s++) {
+            text.append("Sentence ").append(s).append(" of passage ").append(i).append(" talks about topic ").append(s * i).append(". ");
+        }
+        return "{\"query\": \"What does passage " + i + " say?\", \"documents\": [\"" + text + "\"], \"return_sentences\": false}";
+    }
+
+    @Test
+    void overload_gives_fast_429s_only_and_full_recovery() throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+        ConcurrentLinkedQueue<Double> rejectMillis = new ConcurrentLinkedQueue<>();
+        AtomicInteger counter = new AtomicInteger();
+        long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < 16; c++) {
+            Thread t = new Thread(() -> {
+                while (System.nanoTime() < deadline) {
+                    int i = counter.incrementAndGet();
+                    long started = System.nanoTime();
+                    try {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(prune).timeout(Duration.ofSeconds(20))
+                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body(i))).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        statuses.computeIfAbsent(r.statusCode(), k -> new AtomicInteger()).incrementAndGet();
+                        if (r.statusCode() == 429) {
+                            rejectMillis.add((System.nanoTime() - started) / 1e6);
+                            assertTrue(r.body().contains("\"error_type\":\"overloaded\""), r.body());
+                            assertEquals("1", r.headers().firstValue("Retry-After").orElse(null));
+                        }
+                    } catch (Exception e) {
+                        statuses.computeIfAbsent(-1, k -> new AtomicInteger()).incrementAndGet();
+                    }
+                }
+            });
+            t.start();
+            clients.add(t);
+        }
+        for (Thread t : clients) {
+            t.join();
+        }
+        assertEquals(Map.of(200, true, 429, true), Map.of(200, statuses.containsKey(200), 429, statuses.containsKey(429)),
+                "expected both successes and rejections: " + statuses);
+        assertEquals(2, statuses.size(), "only 200 and 429 allowed: " + statuses);
+        double[] sorted = rejectMillis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        assertTrue(sorted[sorted.length / 2] < 250, "429s must be fast; median " + sorted[sorted.length / 2] + " ms");
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(prune).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body(100_000 + i))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), "after the load: " + r.body());
+            assertTrue(r.headers().firstValue("x-queue-time").isPresent(), "queue time header");
+        }
+    }
+}
