@@ -37,7 +37,7 @@ public class ContextPruneResourceTest {
         return given().contentType(ContentType.JSON).body(body)
                 .when().post("/v1/context/prune")
                 .then().statusCode(200)
-                .header("x-inference-time", notNullValue())
+                .header("x-split-time", notNullValue())
                 .header("x-total-time", notNullValue())
                 .extract().jsonPath();
     }
@@ -104,6 +104,16 @@ public class ContextPruneResourceTest {
         assertTrue(budget.getInt("totals.tokens_after") <= 25);
         JsonPath top = prune(Map.of("query", "How tall is the Eiffel Tower?", "documents", List.of(BANANA, EIFFEL), "threshold", 0.0, "top_n", 1));
         assertEquals("", top.getString("documents[0].pruned_text"));
+    }
+
+    @Test
+    void timing_headers_show_queue_and_inference_for_unseen_text_and_none_when_cached() {
+        Map<String, Object> fresh = Map.of("query", "What is new?", "documents", List.of("A passage nobody sent before " + System.nanoTime() + "."));
+        var cold = given().contentType(ContentType.JSON).body(fresh).post("/v1/context/prune").then().statusCode(200).extract();
+        assertTrue(cold.header("x-inference-time") != null && cold.header("x-queue-time") != null && cold.header("x-tokenization-time") != null);
+        var warm = given().contentType(ContentType.JSON).body(fresh).post("/v1/context/prune").then().statusCode(200).extract();
+        assertNull(warm.header("x-inference-time"), "a fully cached request runs no inference");
+        assertEquals(cold.jsonPath().getString("documents"), warm.jsonPath().getString("documents"));
     }
 
     @Test
