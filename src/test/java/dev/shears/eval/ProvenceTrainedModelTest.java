@@ -3,7 +3,6 @@ package dev.shears.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.shears.pruning.ContextPruner;
 import dev.shears.pruning.Document;
@@ -34,8 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProvenceTrainedModelTest {
 
-    static final Path DATASETS = Path.of(System.getProperty("shears.datasets", "../shared/datasets"), "wikiqa");
-
     @TempDir
     static Path work;
 
@@ -45,8 +42,7 @@ class ProvenceTrainedModelTest {
 
     @BeforeAll
     static void trainSmallModel() throws Exception {
-        Path data = DATASETS.resolve("WikiQA-train.tsv.gz");
-        assumeTrue(Files.exists(data), "WikiQA not available at " + data);
+        Path data = WikiQaFiles.require("WikiQA-train.tsv.gz");
         modelDir = work.resolve("model");
         train = WikiQa.read(data).subList(0, 400);
         result = TrainProvenceHeadCommand.train(new TrainProvenceHeadCommand.Settings(data, modelDir, OfflineModels.DEFAULT_MODEL,
@@ -105,7 +101,7 @@ class ProvenceTrainedModelTest {
     /** On WikiQA-dev the small model ranks answer sentences above the others more often than chance (it is weak: AUC ≈ 0.57 with 400 questions). */
     @Test
     void prunesADevSampleSanely() throws Exception {
-        List<WikiQa.Question> dev = WikiQa.read(DATASETS.resolve("WikiQA-dev.tsv.gz")).stream()
+        List<WikiQa.Question> dev = WikiQa.read(WikiQaFiles.require("WikiQA-dev.tsv.gz")).stream()
                 .filter(WikiQa.Question::answerable).limit(50).toList();
         try (OnnxProvenceModel model = open(modelDir)) {
             ContextPruner pruner = new ContextPruner(new DefaultSentenceSplitter(), ProvenceRelevanceModel.of(model));

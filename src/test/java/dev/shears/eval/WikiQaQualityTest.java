@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shears.pruning.ContextPruner;
 import dev.shears.pruning.PruningOptions;
 import dev.shears.runtime.EncoderModel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,19 +14,9 @@ import org.junit.jupiter.api.Test;
  */
 class WikiQaQualityTest {
 
-    static Path dataset(String name) {
-        Path dir = Path.of(System.getProperty("datasets.dir", "../shared/datasets"));
-        Path file = dir.resolve("wikiqa").resolve(name);
-        if (!Files.exists(file)) {
-            throw new IllegalStateException("WikiQA data not found at " + file.toAbsolutePath()
-                    + "; set -Ddatasets.dir=<dir holding wikiqa/>");
-        }
-        return file;
-    }
-
     @Test
     void default_settings_keep_answers_and_compress_on_wikiqa_dev() throws Exception {
-        List<WikiQa.Question> questions = WikiQa.read(dataset("WikiQA-dev.tsv.gz"));
+        List<WikiQa.Question> questions = WikiQa.read(WikiQaFiles.require("WikiQA-dev.tsv.gz"));
         try (EncoderModel encoder = OfflineModels.encoder(OfflineModels.DEFAULT_MODEL)) {
             ContextPruner pruner = OfflineModels.pruner(encoder);
             PruningEvaluation.Metrics m = PruningEvaluation.run(pruner, questions, PruningOptions.defaults());
