@@ -27,8 +27,12 @@ public interface ShearsConfig {
         @WithDefault("4096")
         int maxQueuedSequences();
 
-        /** Threads running forward passes; one suits a CPU session whose intra-op pool already uses every core. */
-        @WithDefault("1")
+        /**
+         * Threads running forward passes; 0 = one per core. One per core suits single-sequence passes on
+         * single-threaded sessions (the CPU default); one suits batched passes on a session whose intra-op pool
+         * (or GPU) already uses the hardware.
+         */
+        @WithDefault("0")
         int runners();
     }
 
@@ -37,8 +41,12 @@ public interface ShearsConfig {
         @WithDefault("classpath:models/bge-small-en-v1.5-q")
         String location();
 
-        /** Most sequences in one forward pass. */
-        @WithDefault("32")
+        /**
+         * Most sequences in one forward pass. 1 (the CPU default) runs the published graph one sequence at a
+         * time; above 1, a graph whose manifest asks for it is rewritten to quantize activations per token, so
+         * that batch-mates cannot change a result.
+         */
+        @WithDefault("1")
         int maxBatchSize();
 
         /** Most padded tokens (longest sequence x batch size) in one forward pass. */
@@ -51,7 +59,8 @@ public interface ShearsConfig {
     }
 
     interface Runtime {
-        @WithDefault("2")
+        /** Threads inside one forward pass; 1 with one runner per core is the CPU default. */
+        @WithDefault("1")
         int intraOpThreads();
 
         @WithDefault("1")

@@ -70,8 +70,8 @@ public final class EvaluateCommand {
         PruningEvaluation.Metrics defaults = PruningEvaluation.run(pruner, questions, PruningOptions.defaults());
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf(Locale.ROOT, "model %s, %d questions (%d answerable), %.1f s, %.1f ms per passage (one passage per"
-                + " request, %d intra-op threads)%n", pruner.model().id(), defaults.questions(), defaults.answerable(), seconds,
-                1000 * seconds / defaults.questions(), RuntimeOptions.defaults().intraOpThreads());
+                + " request, %d cores)%n", pruner.model().id(), defaults.questions(), defaults.answerable(), seconds,
+                1000 * seconds / defaults.questions(), Runtime.getRuntime().availableProcessors());
         System.out.println("default settings:");
         System.out.println(PruningEvaluation.Metrics.header());
         System.out.println(defaults.row());

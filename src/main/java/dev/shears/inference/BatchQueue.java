@@ -4,26 +4,28 @@ import dev.shears.runtime.LengthBuckets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
  * One model's batching core, in the spirit of text-embeddings-inference: requests enqueue their tokenized
- * sequences; runner threads take every waiting job (up to a window), sort all their sequences by length, cut
- * them into forward passes by a padded-token budget, run them, and hand each job its rows back.
+ * sequences as rows; each runner thread takes the rows waiting (up to a window), sorts them by length, cuts them
+ * into forward passes by a padded-token budget, runs them, and hands each request its rows back. Rows of one
+ * request may run on several runners at once, so a single large request uses every runner.
  *
- * <p>Admission is bounded by sequences waiting: a request that does not fit is refused at once
- * ({@link Overloaded}) instead of growing latency without bound. A request waits at most its timeout
- * ({@link TimedOut}); a job whose caller timed out or disconnected is dropped before it reaches the model. A
- * failing forward pass fails only the jobs with rows in it. Correct only for models whose outputs do not
- * depend on batch-mates (the encoder's per-token quantization guarantees this).
+ * <p>Admission is bounded by rows waiting or running: a request that does not fit is refused at once ({@link Overloaded})
+ * instead of growing latency without bound. A request waits at most its timeout ({@link TimedOut}); rows of a
+ * request whose caller timed out or disconnected are dropped before they reach the model. A failing forward
+ * pass fails only the requests with rows in it. Correct only for models whose outputs do not depend on
+ * batch-mates (one sequence per pass, or a per-token quantized graph).
  */
 public final class BatchQueue implements AutoCloseable {
 
@@ -51,7 +53,7 @@ public final class BatchQueue implements AutoCloseable {
         final float[][] rows;
         final AtomicInteger remaining;
         final CompletableFuture<Result> done = new CompletableFuture<>();
-        volatile long started;
+        final AtomicLong started = new AtomicLong();
 
         Job(List<long[]> sequences, BooleanSupplier abandoned) {
             this.sequences = sequences;
@@ -68,14 +70,15 @@ public final class BatchQueue implements AutoCloseable {
     private final int maxBatchSize;
     private final int maxBatchTokens;
     private final int maxQueuedSequences;
-    private final BlockingQueue<Job> jobs;
+    private final BlockingQueue<Row> waiting = new LinkedBlockingQueue<>();
     private final AtomicInteger queuedSequences = new AtomicInteger();
     private final List<Thread> runners = new ArrayList<>();
     private volatile boolean closed;
 
     /**
      * @param forward one forward pass over exactly the given sequences, one output row each
-     * @param runnerThreads threads calling {@code forward}; one suits a CPU session that already uses every core
+     * @param runnerThreads threads calling {@code forward}: one per core for single-threaded sessions, one when
+     *     the session's own intra-op pool already uses every core
      */
     public BatchQueue(String name, Function<List<long[]>, float[][]> forward, int maxBatchSize, int maxBatchTokens,
             int maxQueuedSequences, int runnerThreads) {
@@ -84,7 +87,6 @@ public final class BatchQueue implements AutoCloseable {
         this.maxBatchSize = maxBatchSize;
         this.maxBatchTokens = maxBatchTokens;
         this.maxQueuedSequences = maxQueuedSequences;
-        this.jobs = new ArrayBlockingQueue<>(Math.max(1, maxQueuedSequences));
         for (int i = 0; i < runnerThreads; i++) {
             Thread t = new Thread(this::runLoop, "shears-batch-" + name + "-" + i);
             t.setDaemon(true);
@@ -106,16 +108,15 @@ public final class BatchQueue implements AutoCloseable {
             throw new IllegalStateException("batch queue '" + name + "' is closed");
         }
         int n = sequences.size();
-        int waiting = queuedSequences.addAndGet(n);
-        if (waiting > maxQueuedSequences && waiting != n) {
+        int queued = queuedSequences.addAndGet(n);
+        if (queued > maxQueuedSequences && queued != n) {
             queuedSequences.addAndGet(-n);
             throw new Overloaded("inference queue full (" + maxQueuedSequences + " sequences waiting,"
                     + " shears.batching.max-queued-sequences); retry shortly");
         }
         Job job = new Job(sequences, abandoned);
-        if (!jobs.offer(job)) {
-            queuedSequences.addAndGet(-n);
-            throw new Overloaded("inference queue full; retry shortly");
+        for (int i = 0; i < n; i++) {
+            waiting.add(new Row(job, i));
         }
         try {
             return job.done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -139,41 +140,38 @@ public final class BatchQueue implements AutoCloseable {
 
     private void runLoop() {
         while (!closed) {
-            List<Job> taken = new ArrayList<>();
+            List<Row> taken = new ArrayList<>();
             try {
-                Job first = jobs.poll(200, TimeUnit.MILLISECONDS);
+                Row first = waiting.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 taken.add(first);
-                int window = first.sequences.size();
-                for (Job next; window < maxBatchSize * 4 && (next = jobs.poll()) != null; ) {
-                    taken.add(next);
-                    window += next.sequences.size();
-                }
+                // several batches' worth, so length bucketing has rows to choose from; single rows need no choice
+                waiting.drainTo(taken, maxBatchSize == 1 ? 0 : maxBatchSize * 4 - 1);
                 run(taken);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException | Error e) {
-                taken.forEach(j -> j.done.completeExceptionally(e));
+                taken.forEach(r -> r.job.done.completeExceptionally(e));
             } finally {
-                taken.forEach(j -> queuedSequences.addAndGet(-j.sequences.size()));
+                queuedSequences.addAndGet(-taken.size());
             }
         }
     }
 
-    private void run(List<Job> taken) {
-        List<Row> rows = new ArrayList<>();
-        for (Job job : taken) {
+    private void run(List<Row> taken) {
+        List<Row> rows = new ArrayList<>(taken.size());
+        long now = System.nanoTime();
+        for (Row row : taken) {
+            Job job = row.job;
             if (job.done.isDone() || job.abandoned.getAsBoolean()) {
                 job.done.cancel(false);
                 continue;
             }
-            job.started = System.nanoTime();
-            for (int i = 0; i < job.sequences.size(); i++) {
-                rows.add(new Row(job, i));
-            }
+            job.started.compareAndSet(0, now);
+            rows.add(row);
         }
         int[] lengths = rows.stream().mapToInt(r -> r.job.sequences.get(r.index).length).toArray();
         for (int[] batch : LengthBuckets.plan(lengths, maxBatchSize, maxBatchTokens)) {
@@ -187,8 +185,8 @@ public final class BatchQueue implements AutoCloseable {
                     Row row = rows.get(batch[k]);
                     row.job.rows[row.index] = out[k];
                     if (row.job.remaining.decrementAndGet() == 0) {
-                        long now = System.nanoTime();
-                        row.job.done.complete(new Result(row.job.rows, row.job.started - row.job.enqueued, now - row.job.started));
+                        Job job = row.job;
+                        job.done.complete(new Result(job.rows, job.started.get() - job.enqueued, System.nanoTime() - job.started.get()));
                     }
                 }
             } catch (RuntimeException e) {
@@ -203,6 +201,6 @@ public final class BatchQueue implements AutoCloseable {
     public void close() {
         closed = true;
         runners.forEach(Thread::interrupt);
-        jobs.forEach(j -> j.done.cancel(false));
+        waiting.forEach(r -> r.job.done.cancel(false));
     }
 }

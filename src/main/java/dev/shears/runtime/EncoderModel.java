@@ -7,6 +7,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * A BERT-style text encoder (ONNX graph + tokenizer) that turns texts into pooled, normalised embeddings.
@@ -48,11 +49,15 @@ public final class EncoderModel implements AutoCloseable {
         requireDeclaredIo();
     }
 
-    /** Locates, verifies (sha256) and opens an encoder; every problem is reported as {@link ModelLoadException}. */
+    /**
+     * Locates, verifies (sha256) and opens an encoder; every problem is reported as {@link ModelLoadException}.
+     * A graph that quantizes activations per batch (manifest {@code rowwise_quantization}) is rewritten to
+     * quantize them per token when passes may hold several sequences; one sequence per pass needs no rewrite.
+     */
     public static EncoderModel load(ModelLocation location, RuntimeOptions options, int maxBatchSize, int maxBatchTokens) {
         ModelManifest manifest = location.manifest();
         byte[] verified = location.readVerified(manifest, ModelManifest.MODEL);
-        byte[] graph = manifest.rowwiseQuantization() ? RowwiseQuantization.rewrite(verified) : verified;
+        byte[] graph = manifest.rowwiseQuantization() && maxBatchSize > 1 ? RowwiseQuantization.rewrite(verified) : verified;
         byte[] tokenizerJson = location.readVerified(manifest, ModelManifest.TOKENIZER);
         return OnnxSessions.openWithTokenizer(manifest, verified, graph, tokenizerJson, options, (checksum, session, tokenizer) ->
                 new EncoderModel(manifest, checksum, session, tokenizer, maxBatchSize, maxBatchTokens));
@@ -96,12 +101,16 @@ public final class EncoderModel implements AutoCloseable {
 
     /**
      * Embeds pre-tokenized sequences (each already wrapped in special tokens). Returns one vector per input, in
-     * input order, pooled as the manifest says and L2-normalised when it says so.
+     * input order, pooled as the manifest says and L2-normalised when it says so. Single-sequence passes are
+     * too small to keep more than one core busy, so they run in parallel on the common pool.
      */
     public float[][] embed(List<long[]> sequences) {
         int[] lengths = sequences.stream().mapToInt(seq -> seq.length).toArray();
         float[][] out = new float[sequences.size()][];
-        for (int[] batch : LengthBuckets.plan(lengths, maxBatchSize, maxBatchTokens)) {
+        List<int[]> plan = LengthBuckets.plan(lengths, maxBatchSize, maxBatchTokens);
+        IntStream passes = IntStream.range(0, plan.size());
+        (maxBatchSize == 1 ? passes.parallel() : passes).forEach(p -> {
+            int[] batch = plan.get(p);
             List<long[]> rows = new ArrayList<>(batch.length);
             for (int i : batch) {
                 rows.add(sequences.get(i));
@@ -110,7 +119,7 @@ public final class EncoderModel implements AutoCloseable {
             for (int k = 0; k < batch.length; k++) {
                 out[batch[k]] = pooled[k];
             }
-        }
+        });
         return out;
     }
 

@@ -54,7 +54,7 @@ public class ShearsModels {
                 config.model().maxBatchSize(), config.model().maxBatchTokens());
         cache = config.cache().maxBytes() > 0 ? new EmbeddingCache(config.cache().maxBytes()) : null;
         batches = new BatchQueue(encoder.manifest().id(), encoder::forward, encoder.maxBatchSize(), encoder.maxBatchTokens(),
-                config.batching().maxQueuedSequences(), config.batching().runners());
+                config.batching().maxQueuedSequences(), runners());
         SequenceEmbedder embedder = SequenceEmbedder.queued(batches, config.limits().requestTimeout());
         pruner = new ContextPruner(new DefaultSentenceSplitter(), BiEncoderRelevanceModel.fromManifest(encoder, embedder, cache));
         registerCacheMetrics();
@@ -62,6 +62,11 @@ public class ShearsModels {
         LOG.infof("model '%s' (sha256 %s) loaded from %s in %d ms", encoder.manifest().id(), encoder.checksum(),
                 config.model().location(), (System.nanoTime() - started) / 1_000_000);
         warmUp();
+    }
+
+    private int runners() {
+        int configured = config.batching().runners();
+        return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     }
 
     /** Runs real inference (bypassing the cache) so the first client request does not pay for ORT's lazy set-up. */

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where tests find the WikiQA files: {@code -Ddatasets.dir} (set by the pom from {@code shears.datasets},
- * which {@code .ci/run} points at the shared folder it finds), else {@code ../shared/datasets}. A test that
+ * Where tests find the WikiQA files: the system property {@code datasets.dir} (the pom passes its property of
+ * that name, which {@code .ci/run} sets to the shared folder it finds), else {@code ../shared/datasets}. A test that
  * needs the data is skipped, with the path it looked at, when the data is not on the machine.
  */
 final class WikiQaFiles {
@@ -18,7 +18,7 @@ final class WikiQaFiles {
     static Path require(String name) {
         Path file = Path.of(System.getProperty("datasets.dir", "../shared/datasets")).resolve("wikiqa").resolve(name);
         assumeTrue(Files.isReadable(file), () -> "WikiQA data not found at " + file.toAbsolutePath()
-                + "; set -Dshears.datasets=<folder holding wikiqa/>");
+                + "; set -Ddatasets.dir=<folder holding wikiqa/>");
         return file;
     }
 }

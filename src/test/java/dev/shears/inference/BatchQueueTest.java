@@ -90,6 +90,27 @@ class BatchQueueTest {
     }
 
     @Test
+    void one_request_runs_on_every_runner_at_once() {
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        Function<List<long[]>, float[][]> forward = batch -> {
+            bothRunning.countDown();
+            try {
+                // only returns early if another runner is inside a forward pass of the same request
+                assertTrue(bothRunning.await(5, TimeUnit.SECONDS), "the second runner never took a row");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return echo(batch);
+        };
+        try (BatchQueue q = new BatchQueue("t", forward, 1, 1000, 100, 2)) {
+            float[][] rows = q.submit(seqs(0, 3, 4, 5, 6, 7, 8, 9, 10), LONG, () -> false).vectors();
+            for (int i = 0; i < rows.length; i++) {
+                assertArrayEquals(new float[] {3 + i, i}, rows[i]);
+            }
+        }
+    }
+
+    @Test
     void refuses_at_once_when_the_queue_is_full_and_recovers() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         ExecutorService clients = Executors.newFixedThreadPool(2);
