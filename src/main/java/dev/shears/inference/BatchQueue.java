@@ -72,6 +72,7 @@ public final class BatchQueue implements AutoCloseable {
     private final int maxQueuedSequences;
     private final BlockingQueue<Row> waiting = new LinkedBlockingQueue<>();
     private final AtomicInteger queuedSequences = new AtomicInteger();
+    private final AtomicLong droppedSequences = new AtomicLong();
     private final List<Thread> runners = new ArrayList<>();
     private volatile boolean closed;
 
@@ -138,6 +139,11 @@ public final class BatchQueue implements AutoCloseable {
         return queuedSequences.get();
     }
 
+    /** Rows never run because their request had timed out, failed or been abandoned by its client. */
+    public long droppedSequences() {
+        return droppedSequences.get();
+    }
+
     private void runLoop() {
         while (!closed) {
             List<Row> taken = new ArrayList<>();
@@ -168,6 +174,7 @@ public final class BatchQueue implements AutoCloseable {
             Job job = row.job;
             if (job.done.isDone() || job.abandoned.getAsBoolean()) {
                 job.done.cancel(false);
+                droppedSequences.incrementAndGet();
                 continue;
             }
             job.started.compareAndSet(0, now);

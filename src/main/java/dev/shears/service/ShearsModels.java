@@ -12,6 +12,7 @@ import dev.shears.runtime.RuntimeOptions;
 import dev.shears.inference.BatchQueue;
 import dev.shears.scoring.BiEncoderRelevanceModel;
 import dev.shears.scoring.SequenceEmbedder;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -59,6 +60,8 @@ public class ShearsModels {
         pruner = new ContextPruner(new DefaultSentenceSplitter(), BiEncoderRelevanceModel.fromManifest(encoder, embedder, cache));
         registerCacheMetrics();
         registry.gauge("shears.queue.sequences", batches, BatchQueue::queuedSequences);
+        FunctionCounter.builder("shears.queue.dropped.sequences", batches, BatchQueue::droppedSequences)
+                .description("sequences never run: their request timed out or its client hung up").register(registry);
         LOG.infof("model '%s' (sha256 %s) loaded from %s in %d ms", encoder.manifest().id(), encoder.checksum(),
                 config.model().location(), (System.nanoTime() - started) / 1_000_000);
         warmUp();

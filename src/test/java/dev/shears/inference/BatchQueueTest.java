@@ -159,6 +159,7 @@ class BatchQueueTest {
             blocker.get(5, TimeUnit.SECONDS);
             assertThrows(java.util.concurrent.ExecutionException.class, () -> gone.get(5, TimeUnit.SECONDS));
             assertEquals(List.of(1L), ran, "timed-out and abandoned jobs must not reach the model");
+            assertEquals(2, q.droppedSequences());
         } finally {
             clients.shutdownNow();
         }
