@@ -92,11 +92,7 @@ public final class EncoderModel implements AutoCloseable {
 
     /** Embeds texts (tokenized here, truncated to the maximum length). */
     public float[][] embedTexts(List<String> texts) {
-        List<long[]> ids = new ArrayList<>(texts.size());
-        for (String text : texts) {
-            ids.add(tokenize(text));
-        }
-        return embed(ids);
+        return embed(tokenize(texts));
     }
 
     /**
@@ -131,6 +127,16 @@ public final class EncoderModel implements AutoCloseable {
     /** Token ids of a text wrapped in special tokens, truncated to the maximum length. */
     public long[] tokenize(String text) {
         return withSpecialTokens(tokenizer.encode(text, false).ids());
+    }
+
+    /** {@link #tokenize} for many texts, in one tokenizer call. */
+    public List<long[]> tokenize(List<String> texts) {
+        List<long[]> ids = tokenizer.ids(texts);
+        List<long[]> out = new ArrayList<>(ids.size());
+        for (long[] content : ids) {
+            out.add(withSpecialTokens(content));
+        }
+        return out;
     }
 
     public int maxBatchSize() {

@@ -5,6 +5,8 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,6 +45,22 @@ public final class TextTokenizer implements AutoCloseable {
             ends[i] = span == null ? -1 : span.getEnd();
         }
         return new Tokens(ids, starts, ends);
+    }
+
+    /**
+     * Token ids of each text, without special tokens, encoded in one native call (the Rust side spreads a
+     * batch over its own threads; one call also saves a JNI round trip and an offsets array per text).
+     */
+    public List<long[]> ids(List<String> texts) {
+        if (texts.isEmpty()) {
+            return List.of();
+        }
+        Encoding[] encodings = tokenizer.batchEncode(texts, false, false);
+        List<long[]> out = new ArrayList<>(encodings.length);
+        for (Encoding encoding : encodings) {
+            out.add(encoding.getIds());
+        }
+        return out;
     }
 
     /** Number of tokens of {@code text} without special tokens. */

@@ -74,9 +74,7 @@ public final class BiEncoderRelevanceModel implements RelevanceModel {
 
     @Override
     public List<DocumentScores> score(String query, List<SplitDocument> documents, StageClock clock) {
-        int[][] tokens = clock.time(STAGE_TOKENIZE, () -> documents.stream()
-                .map(doc -> doc.sentences().stream().mapToInt(s -> countTokens(s.content(doc.document().text()))).toArray())
-                .toArray(int[][]::new));
+        int[][] tokens = clock.time(STAGE_TOKENIZE, () -> tokenCounts(documents));
         List<double[]> cosines = cosines(query, documents, clock);
         List<DocumentScores> out = new ArrayList<>(documents.size());
         for (int d = 0; d < documents.size(); d++) {
@@ -84,6 +82,26 @@ public final class BiEncoderRelevanceModel implements RelevanceModel {
             int[] lengths = doc.sentences().stream().mapToInt(s -> s.contentEnd() - s.start()).toArray();
             double[] p = doc.size() == 0 ? new double[0] : head.probabilities(cosines.get(d), lengths);
             out.add(new DocumentScores(p, tokens[d]));
+        }
+        return out;
+    }
+
+    /** Tokens of every sentence's content (no title, no special tokens), per document, in one tokenizer call. */
+    private int[][] tokenCounts(List<SplitDocument> documents) {
+        List<String> contents = new ArrayList<>();
+        for (SplitDocument doc : documents) {
+            for (int i = 0; i < doc.size(); i++) {
+                contents.add(doc.sentence(i));
+            }
+        }
+        List<long[]> ids = encoder.tokenizer().ids(contents);
+        int[][] out = new int[documents.size()][];
+        int at = 0;
+        for (int d = 0; d < documents.size(); d++) {
+            out[d] = new int[documents.get(d).size()];
+            for (int i = 0; i < out[d].length; i++) {
+                out[d][i] = ids.get(at++).length;
+            }
         }
         return out;
     }
@@ -124,10 +142,9 @@ public final class BiEncoderRelevanceModel implements RelevanceModel {
 
     /** Embeds every unit's inputs in one call (one set of length-sorted batches) and splits them back per unit. */
     private List<float[][]> embed(List<EmbeddingCache.Unit> units, StageClock clock) {
-        List<long[]> all = clock.time(STAGE_TOKENIZE, () -> units.stream()
+        List<long[]> all = clock.time(STAGE_TOKENIZE, () -> encoder.tokenize(units.stream()
                 .flatMap(u -> u.inputs().stream())
-                .map(encoder::tokenize)
-                .toList());
+                .toList()));
         float[][] flat = all.isEmpty() ? new float[0][] : embedder.embed(all, clock);
         List<float[][]> out = new ArrayList<>(units.size());
         int at = 0;

@@ -78,6 +78,17 @@ class EncoderModelTest {
     }
 
     @Test
+    void tokenizing_many_texts_at_once_equals_one_at_a_time() {
+        List<String> texts = List.of("Paris is the capital of France.", "", "naïve café — 東京は日本の首都です。", "e.g. 3.14 https://x.io/a?b=c",
+                "a".repeat(3000));
+        List<long[]> batched = model.tokenize(texts);
+        for (int i = 0; i < texts.size(); i++) {
+            assertArrayEquals(model.tokenize(texts.get(i)), batched.get(i), "text " + i);
+            assertEquals(model.tokenizer().count(texts.get(i)), model.tokenizer().ids(List.of(texts.get(i))).get(0).length);
+        }
+    }
+
+    @Test
     void checksum_identifies_the_graph() {
         assertEquals(model.manifest().file(ModelManifest.MODEL).sha256(), model.checksum());
     }
