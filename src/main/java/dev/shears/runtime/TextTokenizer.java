@@ -3,6 +3,7 @@ package dev.shears.runtime;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -48,17 +49,24 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /**
-     * Token ids of each text, without special tokens, encoded in one native call (the Rust side spreads a
-     * batch over its own threads; one call also saves a JNI round trip and an offsets array per text).
+     * Token ids of each text, without special tokens, encoded in one native call (the Rust side spreads a batch
+     * over its own threads). Only the ids cross JNI: DJL's {@code Encoding} would also copy tokens, masks and
+     * offsets of every text, which costs more than the encoding itself.
      */
     public List<long[]> ids(List<String> texts) {
         if (texts.isEmpty()) {
             return List.of();
         }
-        Encoding[] encodings = tokenizer.batchEncode(texts, false, false);
+        long[] encodings = TokenizersLibrary.LIB.batchEncode(tokenizer.getHandle(), texts.toArray(String[]::new), false);
         List<long[]> out = new ArrayList<>(encodings.length);
-        for (Encoding encoding : encodings) {
-            out.add(encoding.getIds());
+        try {
+            for (long encoding : encodings) {
+                out.add(TokenizersLibrary.LIB.getTokenIds(encoding));
+            }
+        } finally {
+            for (long encoding : encodings) {
+                TokenizersLibrary.LIB.deleteEncoding(encoding);
+            }
         }
         return out;
     }
