@@ -73,7 +73,7 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Number of tokens of {@code text} without special tokens. */
     public int count(String text) {
-        return text.isEmpty() ? 0 : tokenizer.encode(text, false, false).getIds().length;
+        return text.isEmpty() ? 0 : ids(List.of(text)).get(0).length;
     }
 
     @Override
