@@ -17,7 +17,7 @@ public final class OfflineModels {
 
     /** As the service runs it on a CPU: one sequence per pass, single-threaded sessions, a pass per core at once. */
     public static EncoderModel encoder(String location) {
-        return EncoderModel.load(ModelLocation.parse(location), new RuntimeOptions(1, 1, "all", false, "cpu"), 1, 16384);
+        return EncoderModel.load(ModelLocation.parse(location), RuntimeOptions.cpu(1), 1, 16384);
     }
 
     /** The default pruner over an encoder, with a 256 MiB embedding cache so threshold sweeps reuse inference. */

@@ -14,6 +14,11 @@ package dev.shears.runtime;
 public record RuntimeOptions(int intraOpThreads, int interOpThreads, String optimization, boolean allowSpinning, String device) {
 
     public static RuntimeOptions defaults() {
-        return new RuntimeOptions(Math.min(2, Runtime.getRuntime().availableProcessors()), 1, "all", false, "cpu");
+        return cpu(Math.min(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** CPU, full optimisation, no spinning, with this many intra-op threads. */
+    public static RuntimeOptions cpu(int intraOpThreads) {
+        return new RuntimeOptions(intraOpThreads, 1, "all", false, "cpu");
     }
 }

@@ -76,9 +76,9 @@ public final class ThroughputBench {
                 questions.size(), work.sentences(), sequences, reps);
 
         List<Result> results = new ArrayList<>();
-        RuntimeOptions twoThreads = new RuntimeOptions(2, 1, "all", false, "cpu");
+        RuntimeOptions twoThreads = RuntimeOptions.cpu(2);
         try (EncoderModel encoder = OfflineModels.encoder(OfflineModels.DEFAULT_MODEL);
-                OrtSession single = OnnxSessions.open(modelBytes(), new RuntimeOptions(1, 1, "all", false, "cpu"), "bench-single");
+                OrtSession single = OnnxSessions.open(modelBytes(), RuntimeOptions.cpu(1), "bench-single");
                 OrtSession published = OnnxSessions.open(modelBytes(), twoThreads, "bench-published");
                 OrtSession perToken = OnnxSessions.open(RowwiseQuantization.rewrite(modelBytes()), twoThreads, "bench-per-token")) {
             List<List<long[]>> sorted32 = sortedBatches(encoder, work, 32);
