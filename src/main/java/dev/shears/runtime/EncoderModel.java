@@ -126,7 +126,7 @@ public final class EncoderModel implements AutoCloseable {
 
     /** Token ids of a text wrapped in special tokens, truncated to the maximum length. */
     public long[] tokenize(String text) {
-        return withSpecialTokens(tokenizer.encode(text, false).ids());
+        return withSpecialTokens(tokenizer.ids(List.of(text)).get(0));
     }
 
     /** {@link #tokenize} for many texts, in one tokenizer call. */

@@ -7,25 +7,35 @@ import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A Hugging Face {@code tokenizer.json} run by DJL's binding of the Rust tokenizers crate. Shears controls
- * lengths itself, so the tokenizer never truncates or pads.
+ * A Hugging Face {@code tokenizer.json} run by DJL's binding of the Rust tokenizers crate, with a plain-Java
+ * fast path for the ids of ASCII text under BERT WordPiece ({@link AsciiWordPiece}). Shears controls lengths
+ * itself, so the tokenizer never truncates or pads.
  */
 public final class TextTokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
+    private final AsciiWordPiece fastPath;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, AsciiWordPiece fastPath) {
         this.tokenizer = tokenizer;
+        this.fastPath = fastPath;
     }
 
     public static TextTokenizer fromJson(byte[] tokenizerJson, String modelId) {
+        return fromJson(tokenizerJson, modelId, true);
+    }
+
+    /** {@code fastPath} false: every text through the Rust tokenizer (the reference the fast path is tested against). */
+    static TextTokenizer fromJson(byte[] tokenizerJson, String modelId, boolean fastPath) {
         Map<String, String> options = Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "false");
         try {
-            return new TextTokenizer(HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), options));
+            return new TextTokenizer(HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), options),
+                    fastPath ? AsciiWordPiece.of(tokenizerJson).orElse(null) : null);
         } catch (IOException | RuntimeException e) {
             throw new ModelLoadException("cannot load tokenizer of model '" + modelId + "': " + e.getMessage(), e);
         } catch (UnsatisfiedLinkError e) {
@@ -49,11 +59,31 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     /**
-     * Token ids of each text, without special tokens, encoded in one native call (the Rust side spreads a batch
-     * over its own threads). Only the ids cross JNI: DJL's {@code Encoding} would also copy tokens, masks and
-     * offsets of every text, which costs more than the encoding itself.
+     * Token ids of each text, without special tokens: by the fast path where it applies, the rest in one
+     * native call.
      */
     public List<long[]> ids(List<String> texts) {
+        long[][] out = new long[texts.size()][];
+        List<Integer> rest = new ArrayList<>();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = fastPath == null ? null : fastPath.ids(texts.get(i));
+            if (out[i] == null) {
+                rest.add(i);
+            }
+        }
+        List<long[]> rustIds = nativeIds(rest.stream().map(texts::get).toList());
+        for (int k = 0; k < rest.size(); k++) {
+            out[rest.get(k)] = rustIds.get(k);
+        }
+        return Arrays.asList(out);
+    }
+
+    /**
+     * Ids by the Rust tokenizer, in one native call (the Rust side spreads a batch over its own threads). Only
+     * the ids cross JNI: DJL's {@code Encoding} would also copy tokens, masks and offsets of every text, which
+     * costs more than the encoding itself.
+     */
+    private List<long[]> nativeIds(List<String> texts) {
         if (texts.isEmpty()) {
             return List.of();
         }

@@ -17,11 +17,13 @@ import java.util.Map;
 
 /**
  * Latency of one context-prune request of N WikiQA passages against a running Shears, sequentially (no
- * concurrency), every request with passages the server has not seen (so its cache never hits). Prints
- * client-side p50/p90/p99 and the server's own per-stage medians from the timing headers.
+ * concurrency), every request with passages not sent before in the run (start the server with the cache off,
+ * or fresh, so that no request hits it). Prints client-side p50/p90/p99, the server's own per-stage medians
+ * from the timing headers, and the added latency per request: what is left of the client's and of the
+ * server's total once queue wait and inference are taken out.
  *
  * <pre>
- * java -jar target/quarkus-app/quarkus-run.jar &amp;
+ * java -Dshears.cache.max-bytes=0 -jar target/quarkus-app/quarkus-run.jar &amp;
  * mvn -q exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.shears.bench.PruneLatencyBench \
  *     -Dexec.args="http://localhost:8080 ../shared/datasets/wikiqa/WikiQA-train.tsv.gz 10 100"
  * </pre>
@@ -79,6 +81,26 @@ public final class PruneLatencyBench {
                 (double) chars / requests);
         System.out.printf(Locale.ROOT, "client latency ms: p50 %.1f  p90 %.1f  p99 %.1f%n", pct(total, 50), pct(total, 90), pct(total, 99));
         stages.forEach((name, values) -> System.out.printf(Locale.ROOT, "server %-22s p50 %.2f ms%n", name, pct(values, 50)));
+        double[] queue = stages.getOrDefault("x-queue-time", new double[requests]);
+        double[] inference = stages.getOrDefault("x-inference-time", new double[requests]);
+        report("added latency, client (total - queue - inference)", minus(total, queue, inference));
+        report("added latency, server (x-total-time - queue - inference)",
+                minus(stages.getOrDefault("x-total-time", new double[requests]), queue, inference));
+    }
+
+    /** Per request: {@code from[i]} less every {@code parts[k][i]}. */
+    static double[] minus(double[] from, double[]... parts) {
+        double[] out = from.clone();
+        for (double[] part : parts) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] -= part[i];
+            }
+        }
+        return out;
+    }
+
+    static void report(String what, double[] ms) {
+        System.out.printf(Locale.ROOT, "%s ms: p50 %.2f  p90 %.2f%n", what, pct(ms, 50), pct(ms, 90));
     }
 
     static double pct(double[] values, double p) {

@@ -10,12 +10,12 @@ import java.nio.file.Path;
  * that name, which {@code .ci/run} sets to the shared folder it finds), else {@code ../shared/datasets}. A test that
  * needs the data is skipped, with the path it looked at, when the data is not on the machine.
  */
-final class WikiQaFiles {
+public final class WikiQaFiles {
 
     private WikiQaFiles() {
     }
 
-    static Path require(String name) {
+    public static Path require(String name) {
         Path file = Path.of(System.getProperty("datasets.dir", "../shared/datasets")).resolve("wikiqa").resolve(name);
         assumeTrue(Files.isReadable(file), () -> "WikiQA data not found at " + file.toAbsolutePath()
                 + "; set -Ddatasets.dir=<folder holding wikiqa/>");

@@ -130,7 +130,7 @@ public final class OnnxProvenceModel implements TokenKeepModel, AutoCloseable {
 
     /** Token ids of {@code text} without special tokens. */
     public long[] tokenize(String text) {
-        return tokenizer.encode(text, false).ids();
+        return tokenizer.ids(List.of(text)).get(0);
     }
 
     @Override

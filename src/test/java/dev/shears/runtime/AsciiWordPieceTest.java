@@ -1,0 +1,135 @@
+package dev.shears.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shears.eval.WikiQa;
+import dev.shears.eval.WikiQaFiles;
+import dev.shears.onnx.decoders.ByteLevelTokenizerJson;
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.CharRange;
+import net.jqwik.api.constraints.StringLength;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The plain-Java WordPiece path against the Rust tokenizer (the independent reference) on the embedded bge
+ * tokenizer: the same ids for every text, on real data and on random ASCII.
+ */
+class AsciiWordPieceTest {
+
+    static byte[] json;
+    static AsciiWordPiece fast;
+    static TextTokenizer rust;
+    static TextTokenizer combined;
+
+    @BeforeAll
+    @BeforeContainer
+    static void load() {
+        if (rust != null) {
+            return;
+        }
+        ModelLocation location = ModelLocation.parse(EncoderModelTest.EMBEDDED);
+        json = location.readVerified(location.manifest(), ModelManifest.TOKENIZER);
+        fast = AsciiWordPiece.of(json).orElseThrow();
+        rust = TextTokenizer.fromJson(json, "bge", false);
+        combined = TextTokenizer.fromJson(json, "bge");
+    }
+
+    @AfterAll
+    @AfterContainer
+    static void close() {
+        if (rust != null) {
+            rust.close();
+            combined.close();
+            rust = null;
+        }
+    }
+
+    @Test
+    void every_wikiqa_text_gets_the_rust_ids_and_nearly_all_take_the_fast_path() throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (String file : List.of("WikiQA-train.tsv.gz", "WikiQA-dev.tsv.gz")) {
+            for (WikiQa.Question q : WikiQa.read(WikiQaFiles.require(file))) {
+                texts.add(q.question());
+                texts.add(q.passage());
+                q.sentences().forEach(s -> texts.add(q.title() + ". " + s));
+            }
+        }
+        List<long[]> expected = rust.ids(texts);
+        List<long[]> actual = combined.ids(texts);
+        int fastOnes = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            assertArrayEquals(expected.get(i), actual.get(i), texts.get(i));
+            fastOnes += fast.ids(texts.get(i)) != null ? 1 : 0;
+        }
+        assertTrue(texts.size() > 20_000, "read " + texts.size() + " texts");
+        assertTrue(fastOnes > 0.9 * texts.size(), fastOnes + " of " + texts.size() + " texts took the fast path");
+    }
+
+    @Test
+    void the_edges_of_the_normalizer_and_of_wordpiece_match() {
+        List<String> cases = List.of("", " ", "Hello, World!", "U.S.A. 3.14 -- e-mail: a@b.c", "tab\there\r\nnew line",
+                "ab\u0001cd\u007fef", "\u0000", "x" + "a".repeat(100), "a".repeat(101), "qzxqzxqzxqzx unaffable",
+                "CamelCase ALLCAPS 123abc", "[not special] [cls", "~`!@#$%^&*()_+={}|\\:;\"'<>?/");
+        for (String text : cases) {
+            assertNotNull(fast.ids(text), text);
+            assertArrayEquals(rust.ids(List.of(text)).get(0), fast.ids(text), text);
+        }
+        assertArrayEquals(new long[] {100}, fast.ids("a".repeat(101)), "a word over 100 characters is one [UNK]");
+    }
+
+    @Test
+    void non_ascii_and_added_tokens_go_to_rust() {
+        for (String text : List.of("café", "naïve Straße", "日本語", "emoji 🙂", "[SEP]", "a [cls] b", "x[MASK]y")) {
+            assertNull(fast.ids(text), text);
+            assertArrayEquals(rust.ids(List.of(text)).get(0), combined.ids(List.of(text)).get(0), text);
+        }
+    }
+
+    @Test
+    void a_tokenizer_that_is_not_bert_wordpiece_gets_no_fast_path() throws Exception {
+        byte[] byteLevel = new ObjectMapper().writeValueAsBytes(ByteLevelTokenizerJson.json(new ObjectMapper()));
+        assertTrue(AsciiWordPiece.of(byteLevel).isEmpty());
+        assertTrue(AsciiWordPiece.of("not json".getBytes()).isEmpty());
+    }
+
+    @Property(tries = 3000)
+    void random_ascii_gets_the_rust_ids(@ForAll @StringLength(max = 200) @CharRange(from = 0, to = 127) String text) {
+        assertSame(text);
+    }
+
+    @Property(tries = 3000)
+    void random_word_like_text_gets_the_rust_ids(@ForAll("wordLike") String text) {
+        assertSame(text);
+    }
+
+    @Provide
+    Arbitrary<String> wordLike() {
+        Arbitrary<String> word = Arbitraries.oneOf(
+                Arbitraries.of("the", "Capital", "unbelievable", "tokenization", "COVID-19", "1990s", "isn't", "[SEP]", "##ing", "x"),
+                Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(120),
+                Arbitraries.strings().withChars("aZ9.,;'\"-_()[]#\t\n\u0001 ").ofMinLength(1).ofMaxLength(8));
+        return word.list().ofMaxSize(30).map(words -> String.join(" ", words));
+    }
+
+    private static void assertSame(String text) {
+        long[] expected = rust.ids(List.of(text)).get(0);
+        long[] actual = combined.ids(List.of(text)).get(0);
+        assertEquals(expected.length, actual.length, text);
+        assertArrayEquals(expected, actual, text);
+    }
+}
