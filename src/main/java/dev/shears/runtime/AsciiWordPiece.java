@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,21 +26,26 @@ final class AsciiWordPiece {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Map<String, Integer> vocab;
+    /** Vocabulary entries that may start a word. */
+    private final PieceTable initial;
+    /** Entries that continue a word, stored without their prefix ({@code ##ing} as {@code ing}). */
+    private final PieceTable continuing;
     private final int unkId;
-    private final String subwordPrefix;
     private final int maxCharsPerWord;
     private final boolean lowercase;
     private final List<String> addedTokens;
+    /** Indexed by an ASCII character: whether some added token starts with it. */
+    private final boolean[] addedTokenStarts = new boolean[128];
 
-    private AsciiWordPiece(Map<String, Integer> vocab, int unkId, String subwordPrefix, int maxCharsPerWord, boolean lowercase,
+    private AsciiWordPiece(PieceTable initial, PieceTable continuing, int unkId, int maxCharsPerWord, boolean lowercase,
             List<String> addedTokens) {
-        this.vocab = vocab;
+        this.initial = initial;
+        this.continuing = continuing;
         this.unkId = unkId;
-        this.subwordPrefix = subwordPrefix;
         this.maxCharsPerWord = maxCharsPerWord;
         this.lowercase = lowercase;
         this.addedTokens = addedTokens;
+        addedTokens.forEach(t -> addedTokenStarts[t.charAt(0) & 0x7f] = true);
     }
 
     /** The fast path for this tokenizer, or empty when its pipeline is not plain BERT WordPiece. */
@@ -54,113 +58,262 @@ final class AsciiWordPiece {
         }
         JsonNode normalizer = root.path("normalizer");
         JsonNode model = root.path("model");
+        JsonNode vocab = model.path("vocab");
         boolean bert = "BertNormalizer".equals(normalizer.path("type").asText())
                 && normalizer.path("clean_text").asBoolean(false)
                 && "BertPreTokenizer".equals(root.path("pre_tokenizer").path("type").asText())
                 && "WordPiece".equals(model.path("type").asText())
-                && model.path("vocab").isObject();
-        Integer unk = bert ? intOrNull(model.path("vocab").get(model.path("unk_token").asText())) : null;
-        if (unk == null) {
+                && vocab.isObject();
+        JsonNode unk = bert ? vocab.get(model.path("unk_token").asText()) : null;
+        if (unk == null || !unk.isInt()) {
             return Optional.empty();
         }
-        Map<String, Integer> vocab = new HashMap<>(model.path("vocab").size() * 2);
-        model.path("vocab").fields().forEachRemaining(e -> vocab.put(e.getKey(), e.getValue().asInt()));
+        String prefix = model.path("continuing_subword_prefix").asText("##");
+        PieceTable initial = new PieceTable(vocab.size());
+        PieceTable continuing = new PieceTable(vocab.size());
+        vocab.fields().forEachRemaining(e -> {
+            String piece = e.getKey();
+            if (!prefix.isEmpty() && piece.startsWith(prefix) && piece.length() > prefix.length()) {
+                continuing.put(piece.substring(prefix.length()), e.getValue().asInt());
+            }
+            initial.put(piece, e.getValue().asInt());
+        });
         List<String> added = new ArrayList<>();
         root.path("added_tokens").forEach(t -> added.add(t.path("content").asText().toLowerCase(Locale.ROOT)));
-        return Optional.of(new AsciiWordPiece(vocab, unk, model.path("continuing_subword_prefix").asText("##"),
-                model.path("max_input_chars_per_word").asInt(100), normalizer.path("lowercase").asBoolean(true), added));
-    }
-
-    private static Integer intOrNull(JsonNode node) {
-        return node != null && node.isInt() ? node.asInt() : null;
+        added.removeIf(String::isEmpty);
+        return Optional.of(new AsciiWordPiece(initial, continuing, unk.asInt(), model.path("max_input_chars_per_word").asInt(100),
+                normalizer.path("lowercase").asBoolean(true), added));
     }
 
     /** Token ids without special tokens, or null when this text must go to the Rust tokenizer. */
     long[] ids(String text) {
-        String cleaned = withoutControlCharacters(text);
-        if (cleaned == null) {
+        char[] chars = normalize(text);
+        if (chars == null || containsAddedToken(chars)) {
             return null;
         }
-        String lower = cleaned.toLowerCase(Locale.ROOT);
-        for (String added : addedTokens) {
-            if (!added.isEmpty() && lower.contains(added)) {
-                return null;
-            }
-        }
-        String normalized = lowercase ? lower : cleaned;
-        List<Integer> out = new ArrayList<>(text.length() / 3 + 1);
+        Ids out = new Ids(chars.length / 3 + 4);
         int wordStart = -1;
-        for (int i = 0; i <= normalized.length(); i++) {
-            char c = i < normalized.length() ? normalized.charAt(i) : ' ';
-            boolean wordChar = Character.isLetterOrDigit(c);
-            if (wordChar) {
+        for (int i = 0; i <= chars.length; i++) {
+            char c = i < chars.length ? chars[i] : ' ';
+            if (isLetterOrDigit(c)) {
                 if (wordStart < 0) {
                     wordStart = i;
                 }
                 continue;
             }
             if (wordStart >= 0) {
-                wordPieces(normalized, wordStart, i, out);
+                wordPieces(chars, wordStart, i, out);
                 wordStart = -1;
             }
             if (c > ' ') {
-                wordPieces(normalized, i, i + 1, out);
+                wordPieces(chars, i, i + 1, out);
             }
             // else a space, tab, CR or LF: a separator, dropped
         }
-        long[] ids = new long[out.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = out.get(i);
-        }
-        return ids;
+        return out.toArray();
     }
 
     /**
-     * The text as the normalizer's {@code clean_text} leaves it: control characters other than tab, CR and LF
-     * removed. Null when the text is not ASCII.
+     * The text as the normalizer leaves it: control characters other than tab, CR and LF removed, lowercased
+     * when the tokenizer lowercases. Null when the text is not ASCII.
      */
-    private static String withoutControlCharacters(String text) {
-        StringBuilder kept = null;
+    private char[] normalize(String text) {
+        char[] out = new char[text.length()];
+        int n = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c >= 0x80) {
                 return null;
             }
-            boolean control = (c < ' ' && c != '\t' && c != '\n' && c != '\r') || c == 0x7f;
-            if (control && kept == null) {
-                kept = new StringBuilder(text.length()).append(text, 0, i);
-            } else if (!control && kept != null) {
-                kept.append(c);
+            if ((c < ' ' && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+                continue;
             }
+            out[n++] = lowercase ? lower(c) : c;
         }
-        return kept == null ? text : kept.toString();
+        return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
-    /** Greedy longest-match-first split of {@code text[start, end)}; a word with an unmatched rest is one unknown token. */
-    private void wordPieces(String text, int start, int end, List<Integer> out) {
+    /** Whether an added token ({@code [SEP]}, ...) occurs, compared without case so that no match is missed. */
+    private boolean containsAddedToken(char[] chars) {
+        for (int i = 0; i < chars.length; i++) {
+            char first = lower(chars[i]);
+            if (!addedTokenStarts[first]) {
+                continue;
+            }
+            for (String added : addedTokens) {
+                if (added.charAt(0) == first && startsWith(chars, i, added)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean startsWith(char[] chars, int at, String lowerCase) {
+        if (at + lowerCase.length() > chars.length) {
+            return false;
+        }
+        for (int k = 1; k < lowerCase.length(); k++) {
+            if (lower(chars[at + k]) != lowerCase.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char lower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+
+    private static boolean isLetterOrDigit(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+
+    /**
+     * Greedy longest-match-first split of {@code chars[start, end)}; a word with an unmatched rest, or longer
+     * than the model allows, is one unknown token.
+     */
+    private void wordPieces(char[] chars, int start, int end, Ids out) {
         if (end - start > maxCharsPerWord) {
             out.add(unkId);
             return;
         }
         int mark = out.size();
-        int at = start;
-        while (at < end) {
-            Integer id = null;
-            int stop = end;
-            for (; stop > at; stop--) {
-                String piece = text.substring(at, stop);
-                id = vocab.get(at == start ? piece : subwordPrefix + piece);
-                if (id != null) {
-                    break;
-                }
+        int[] prefixHashes = new int[Math.min(end - start, Math.max(initial.longest, continuing.longest)) + 1];
+        for (int at = start; at < end; ) {
+            PieceTable table = at == start ? initial : continuing;
+            int longest = Math.min(end - at, table.longest);
+            for (int k = 1; k <= longest; k++) {
+                prefixHashes[k] = 31 * prefixHashes[k - 1] + chars[at + k - 1];
             }
-            if (id == null) {
-                out.subList(mark, out.size()).clear();
+            // longest first, as the reference does: a whole word in the vocabulary is one lookup
+            int id = -1;
+            int stop = at + longest;
+            for (; stop > at && (id = table.get(chars, at, stop, prefixHashes[stop - at])) < 0; stop--) {
+                // shorter
+            }
+            if (id < 0) {
+                out.truncate(mark);
                 out.add(unkId);
                 return;
             }
             out.add(id);
             at = stop;
+        }
+    }
+
+    /**
+     * Open-addressing map from a char range to a token id, so lookups allocate nothing. A slot's hash, key
+     * position, key length and id sit side by side and the keys' characters lie in one array, so a lookup
+     * touches two cache lines.
+     */
+    private static final class PieceTable {
+        private static final int HASH = 0;
+        private static final int START = 1;
+        private static final int LENGTH = 2;
+        private static final int ID = 3;
+
+        private final int[] slots;
+        private char[] pool = new char[1 << 16];
+        private int poolSize;
+        private final int shift;
+        private final int mask;
+        int longest;
+
+        PieceTable(int entries) {
+            int bits = 33 - Integer.numberOfLeadingZeros(Math.max(4, entries) * 2);
+            slots = new int[4 << bits];
+            shift = 32 - bits;
+            mask = (1 << bits) - 1;
+        }
+
+        void put(String piece, int id) {
+            char[] key = piece.toCharArray();
+            int hash = hash(key);
+            int slot = slot(hash);
+            while (slots[4 * slot + LENGTH] != 0 && !matches(4 * slot, key, 0, key.length, hash)) {
+                slot = (slot + 1) & mask;
+            }
+            if (poolSize + key.length > pool.length) {
+                pool = Arrays.copyOf(pool, pool.length * 2);
+            }
+            System.arraycopy(key, 0, pool, poolSize, key.length);
+            int at = 4 * slot;
+            slots[at + HASH] = hash;
+            slots[at + START] = poolSize;
+            slots[at + LENGTH] = key.length;
+            slots[at + ID] = id;
+            poolSize += key.length;
+            longest = Math.max(longest, key.length);
+        }
+
+        /** The id of {@code chars[from, to)} whose {@code String.hashCode}-style hash is {@code hash}, or -1. */
+        int get(char[] chars, int from, int to, int hash) {
+            for (int slot = slot(hash); slots[4 * slot + LENGTH] != 0; slot = (slot + 1) & mask) {
+                if (matches(4 * slot, chars, from, to, hash)) {
+                    return slots[4 * slot + ID];
+                }
+            }
+            return -1;
+        }
+
+        /** A plain loop: keys are a few characters long, too short for the vectorised {@code Arrays.equals} to pay. */
+        private boolean matches(int at, char[] chars, int from, int to, int hash) {
+            if (slots[at + HASH] != hash || slots[at + LENGTH] != to - from) {
+                return false;
+            }
+            for (int i = 0, k = slots[at + START]; i < to - from; i++, k++) {
+                if (pool[k] != chars[from + i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Fibonacci hashing: short keys have small, clustered polynomial hashes; this spreads them. */
+        private int slot(int hash) {
+            return (hash * 0x9E3779B9) >>> shift;
+        }
+
+        private static int hash(char[] key) {
+            int h = 0;
+            for (char c : key) {
+                h = 31 * h + c;
+            }
+            return h;
+        }
+    }
+
+    /** A growable list of ints. */
+    private static final class Ids {
+        private int[] values;
+        private int size;
+
+        Ids(int capacity) {
+            values = new int[capacity];
+        }
+
+        void add(int id) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = id;
+        }
+
+        int size() {
+            return size;
+        }
+
+        void truncate(int newSize) {
+            size = newSize;
+        }
+
+        long[] toArray() {
+            long[] out = new long[size];
+            for (int i = 0; i < size; i++) {
+                out[i] = values[i];
+            }
+            return out;
         }
     }
 }
