@@ -161,33 +161,50 @@ public final class BatchQueue implements AutoCloseable {
                 return;
             } catch (RuntimeException | Error e) {
                 taken.forEach(r -> r.job.done.completeExceptionally(e));
-            } finally {
-                queuedSequences.addAndGet(-taken.size());
             }
         }
     }
 
+    /**
+     * Runs the taken rows. Each row leaves the admission count before its job can complete, so a caller that
+     * gets its result never sees its own rows still counted.
+     */
     private void run(List<Row> taken) {
-        List<Row> rows = new ArrayList<>(taken.size());
-        long now = System.nanoTime();
-        for (Row row : taken) {
-            Job job = row.job;
-            if (job.done.isDone() || job.abandoned.getAsBoolean()) {
-                job.done.cancel(false);
-                droppedSequences.incrementAndGet();
-                continue;
+        int unsettled = taken.size();
+        try {
+            List<Row> rows = new ArrayList<>(taken.size());
+            long now = System.nanoTime();
+            for (Row row : taken) {
+                Job job = row.job;
+                if (job.done.isDone() || job.abandoned.getAsBoolean()) {
+                    settle(1);
+                    unsettled--;
+                    job.done.cancel(false);
+                    droppedSequences.incrementAndGet();
+                    continue;
+                }
+                job.started.compareAndSet(0, now);
+                rows.add(row);
             }
-            job.started.compareAndSet(0, now);
-            rows.add(row);
-        }
-        int[] lengths = rows.stream().mapToInt(r -> r.job.sequences.get(r.index).length).toArray();
-        for (int[] batch : LengthBuckets.plan(lengths, maxBatchSize, maxBatchTokens)) {
-            List<long[]> input = new ArrayList<>(batch.length);
-            for (int i : batch) {
-                input.add(rows.get(i).job.sequences.get(rows.get(i).index));
-            }
-            try {
-                float[][] out = forward.apply(input);
+            int[] lengths = rows.stream().mapToInt(r -> r.job.sequences.get(r.index).length).toArray();
+            for (int[] batch : LengthBuckets.plan(lengths, maxBatchSize, maxBatchTokens)) {
+                List<long[]> input = new ArrayList<>(batch.length);
+                for (int i : batch) {
+                    input.add(rows.get(i).job.sequences.get(rows.get(i).index));
+                }
+                float[][] out;
+                try {
+                    out = forward.apply(input);
+                } catch (RuntimeException e) {
+                    settle(batch.length);
+                    unsettled -= batch.length;
+                    for (int i : batch) {
+                        rows.get(i).job.done.completeExceptionally(e);
+                    }
+                    continue;
+                }
+                settle(batch.length);
+                unsettled -= batch.length;
                 for (int k = 0; k < batch.length; k++) {
                     Row row = rows.get(batch[k]);
                     row.job.rows[row.index] = out[k];
@@ -196,12 +213,14 @@ public final class BatchQueue implements AutoCloseable {
                         job.done.complete(new Result(job.rows, job.started.get() - job.enqueued, System.nanoTime() - job.started.get()));
                     }
                 }
-            } catch (RuntimeException e) {
-                for (int i : batch) {
-                    rows.get(i).job.done.completeExceptionally(e);
-                }
             }
+        } finally {
+            settle(unsettled);
         }
+    }
+
+    private void settle(int rows) {
+        queuedSequences.addAndGet(-rows);
     }
 
     @Override
