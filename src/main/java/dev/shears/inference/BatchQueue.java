@@ -166,8 +166,8 @@ public final class BatchQueue implements AutoCloseable {
     }
 
     /**
-     * Runs the taken rows. Each row leaves the admission count before its job can complete, so a caller that
-     * gets its result never sees its own rows still counted.
+     * Runs the taken rows. Every count a row touches (admission, dropped) is updated before its job can
+     * complete, so a caller that has its answer never sees stale counts for its own rows.
      */
     private void run(List<Row> taken) {
         int unsettled = taken.size();
@@ -179,8 +179,8 @@ public final class BatchQueue implements AutoCloseable {
                 if (job.done.isDone() || job.abandoned.getAsBoolean()) {
                     settle(1);
                     unsettled--;
-                    job.done.cancel(false);
                     droppedSequences.incrementAndGet();
+                    job.done.cancel(false);
                     continue;
                 }
                 job.started.compareAndSet(0, now);
