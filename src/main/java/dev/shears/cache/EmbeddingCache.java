@@ -34,8 +34,8 @@ public final class EmbeddingCache {
                 .build();
     }
 
-    /** A text unit: its identity ({@code context}, {@code text}) and the model inputs it expands to. */
-    public record Unit(String context, String text, List<String> inputs) {}
+    /** A text unit: its identity ({@code context}, {@code text}) and the model inputs (token ids) it expands to. */
+    public record Unit(String context, String text, List<long[]> inputs) {}
 
     /**
      * The vectors of every unit, in order. Misses are computed together in one call of {@code compute}

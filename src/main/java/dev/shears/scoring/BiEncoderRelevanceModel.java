@@ -10,12 +10,13 @@ import dev.shears.runtime.EncoderModel;
 import dev.shears.runtime.ModelLoadException;
 import dev.shears.runtime.ModelManifest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Sentence relevance from a bi-encoder: the query and every sentence (prefixed with its document's title,
- * when there is one, for context) are embedded in length-sorted batches; cosine similarities go through the
- * model's {@link SimilarityHead} to become keep-probabilities.
+ * when there is one, for context) are embedded; cosine similarities go through the model's
+ * {@link SimilarityHead} to become keep-probabilities.
  */
 public final class BiEncoderRelevanceModel implements RelevanceModel {
 
@@ -74,54 +75,74 @@ public final class BiEncoderRelevanceModel implements RelevanceModel {
 
     @Override
     public List<DocumentScores> score(String query, List<SplitDocument> documents, StageClock clock) {
-        int[][] tokens = clock.time(STAGE_TOKENIZE, () -> tokenCounts(documents));
-        List<double[]> cosines = cosines(query, documents, clock);
+        Tokens tokens = clock.time(STAGE_TOKENIZE, () -> tokenize(query, documents));
+        List<double[]> cosines = cosines(query, tokens, documents, clock);
         List<DocumentScores> out = new ArrayList<>(documents.size());
         for (int d = 0; d < documents.size(); d++) {
             SplitDocument doc = documents.get(d);
             int[] lengths = doc.sentences().stream().mapToInt(s -> s.contentEnd() - s.start()).toArray();
             double[] p = doc.size() == 0 ? new double[0] : head.probabilities(cosines.get(d), lengths);
-            out.add(new DocumentScores(p, tokens[d]));
-        }
-        return out;
-    }
-
-    /** Tokens of every sentence's content (no title, no special tokens), per document, in one tokenizer call. */
-    private int[][] tokenCounts(List<SplitDocument> documents) {
-        List<String> contents = new ArrayList<>();
-        for (SplitDocument doc : documents) {
-            for (int i = 0; i < doc.size(); i++) {
-                contents.add(doc.sentence(i));
-            }
-        }
-        List<long[]> ids = encoder.tokenizer().ids(contents);
-        int[][] out = new int[documents.size()][];
-        int at = 0;
-        for (int d = 0; d < documents.size(); d++) {
-            out[d] = new int[documents.get(d).size()];
-            for (int i = 0; i < out[d].length; i++) {
-                out[d][i] = ids.get(at++).length;
-            }
+            int[] counts = tokens.sentences().get(d).stream().mapToInt(ids -> ids.length).toArray();
+            out.add(new DocumentScores(p, counts));
         }
         return out;
     }
 
     /**
      * Cosine similarity of the query to every sentence, per document: the head's raw input, also used to fit
-     * the head. The query and all uncached documents are embedded together in length-sorted batches; the
-     * encoder's outputs do not depend on batch composition, so a document's scores depend only on it and the
-     * query, cached or not.
+     * the head.
      */
     public List<double[]> cosines(String query, List<SplitDocument> documents, StageClock clock) {
-        List<EmbeddingCache.Unit> units = new ArrayList<>(documents.size() + 1);
-        units.add(new EmbeddingCache.Unit(QUERY, query, List.of(query)));
+        return cosines(query, clock.time(STAGE_TOKENIZE, () -> tokenize(query, documents)), documents, clock);
+    }
+
+    /**
+     * Token ids of the query, of each document's title prefix ("Title.") and of each sentence (content only:
+     * its length is the sentence's token count), all in one tokenizer call. A sentence's model input is the
+     * prefix's ids followed by its own, which is exactly the tokenization of "Title. sentence" for BERT
+     * tokenizers (they split at spaces first; tested), so no text is tokenized twice.
+     */
+    private record Tokens(long[] query, List<long[]> prefixes, List<List<long[]>> sentences) {}
+
+    private Tokens tokenize(String query, List<SplitDocument> documents) {
+        List<String> texts = new ArrayList<>();
+        texts.add(query);
         for (SplitDocument doc : documents) {
             String title = doc.document().hasTitle() ? doc.document().title().strip() : "";
-            String prefix = title.isEmpty() ? "" : title + ". ";
-            List<String> inputs = new ArrayList<>(doc.size());
+            texts.add(title.isEmpty() ? "" : title + ".");
             for (int i = 0; i < doc.size(); i++) {
-                inputs.add(prefix + doc.sentence(i));
+                texts.add(doc.sentence(i));
             }
+        }
+        List<long[]> ids = encoder.tokenizer().ids(texts);
+        int at = 1;
+        List<long[]> prefixes = new ArrayList<>(documents.size());
+        List<List<long[]>> sentences = new ArrayList<>(documents.size());
+        for (SplitDocument doc : documents) {
+            prefixes.add(ids.get(at++));
+            sentences.add(ids.subList(at, at + doc.size()));
+            at += doc.size();
+        }
+        return new Tokens(ids.get(0), prefixes, sentences);
+    }
+
+    /**
+     * The query and all uncached documents are embedded together; the encoder's outputs do not depend on
+     * batch composition, so a document's scores depend only on it and the query, cached or not.
+     */
+    private List<double[]> cosines(String query, Tokens tokens, List<SplitDocument> documents, StageClock clock) {
+        List<EmbeddingCache.Unit> units = new ArrayList<>(documents.size() + 1);
+        units.add(new EmbeddingCache.Unit(QUERY, query, List.of(encoder.withSpecialTokens(tokens.query()))));
+        for (int d = 0; d < documents.size(); d++) {
+            SplitDocument doc = documents.get(d);
+            long[] prefix = tokens.prefixes().get(d);
+            List<long[]> inputs = new ArrayList<>(doc.size());
+            for (long[] sentence : tokens.sentences().get(d)) {
+                long[] joined = Arrays.copyOf(prefix, prefix.length + sentence.length);
+                System.arraycopy(sentence, 0, joined, prefix.length, sentence.length);
+                inputs.add(encoder.withSpecialTokens(joined));
+            }
+            String title = doc.document().hasTitle() ? doc.document().title().strip() : "";
             units.add(new EmbeddingCache.Unit(title, doc.document().text(), inputs));
         }
         List<float[][]> vectors = cache == null
@@ -140,16 +161,14 @@ public final class BiEncoderRelevanceModel implements RelevanceModel {
         return out;
     }
 
-    /** Embeds every unit's inputs in one call (one set of length-sorted batches) and splits them back per unit. */
+    /** Embeds every unit's inputs in one call (so they share the runners) and splits them back per unit. */
     private List<float[][]> embed(List<EmbeddingCache.Unit> units, StageClock clock) {
-        List<long[]> all = clock.time(STAGE_TOKENIZE, () -> encoder.tokenize(units.stream()
-                .flatMap(u -> u.inputs().stream())
-                .toList()));
+        List<long[]> all = units.stream().flatMap(u -> u.inputs().stream()).toList();
         float[][] flat = all.isEmpty() ? new float[0][] : embedder.embed(all, clock);
         List<float[][]> out = new ArrayList<>(units.size());
         int at = 0;
         for (EmbeddingCache.Unit u : units) {
-            out.add(java.util.Arrays.copyOfRange(flat, at, at + u.inputs().size()));
+            out.add(Arrays.copyOfRange(flat, at, at + u.inputs().size()));
             at += u.inputs().size();
         }
         return out;

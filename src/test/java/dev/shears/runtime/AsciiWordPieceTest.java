@@ -80,6 +80,30 @@ class AsciiWordPieceTest {
         assertTrue(fastOnes > 0.9 * texts.size(), fastOnes + " of " + texts.size() + " texts took the fast path");
     }
 
+    /** What the bi-encoder relies on to tokenize each sentence once: "Title. sentence" is "Title." then "sentence". */
+    @Test
+    void title_and_sentence_ids_joined_are_the_ids_of_the_joined_text() throws Exception {
+        List<String> prefixes = new ArrayList<>();
+        List<String> sentences = new ArrayList<>();
+        for (WikiQa.Question q : WikiQa.read(WikiQaFiles.require("WikiQA-dev.tsv.gz"))) {
+            for (String s : q.sentences()) {
+                prefixes.add(q.title().strip() + ".");
+                sentences.add(s);
+            }
+        }
+        prefixes.add("Café Zürich.");
+        sentences.add("Straße, naïve, 日本語 and [SEP] mixed in.");
+        List<long[]> joined = rust.ids(java.util.stream.IntStream.range(0, prefixes.size())
+                .mapToObj(i -> prefixes.get(i) + " " + sentences.get(i)).toList());
+        List<long[]> prefixIds = combined.ids(prefixes);
+        List<long[]> sentenceIds = combined.ids(sentences);
+        for (int i = 0; i < joined.size(); i++) {
+            long[] glued = java.util.stream.LongStream.concat(java.util.Arrays.stream(prefixIds.get(i)),
+                    java.util.Arrays.stream(sentenceIds.get(i))).toArray();
+            assertArrayEquals(joined.get(i), glued, prefixes.get(i) + " " + sentences.get(i));
+        }
+    }
+
     @Test
     void the_edges_of_the_normalizer_and_of_wordpiece_match() {
         List<String> cases = List.of("", " ", "Hello, World!", "U.S.A. 3.14 -- e-mail: a@b.c", "tab\there\r\nnew line",
