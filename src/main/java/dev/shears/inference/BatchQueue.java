@@ -192,19 +192,21 @@ public final class BatchQueue implements AutoCloseable {
                 for (int i : batch) {
                     input.add(rows.get(i).job.sequences.get(rows.get(i).index));
                 }
-                float[][] out;
+                float[][] out = null;
+                RuntimeException failure = null;
                 try {
                     out = forward.apply(input);
                 } catch (RuntimeException e) {
-                    settle(batch.length);
-                    unsettled -= batch.length;
-                    for (int i : batch) {
-                        rows.get(i).job.done.completeExceptionally(e);
-                    }
-                    continue;
+                    failure = e;
                 }
                 settle(batch.length);
                 unsettled -= batch.length;
+                if (failure != null) {
+                    for (int i : batch) {
+                        rows.get(i).job.done.completeExceptionally(failure);
+                    }
+                    continue;
+                }
                 for (int k = 0; k < batch.length; k++) {
                     Row row = rows.get(batch[k]);
                     row.job.rows[row.index] = out[k];

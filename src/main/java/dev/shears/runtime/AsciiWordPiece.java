@@ -73,10 +73,12 @@ final class AsciiWordPiece {
         PieceTable continuing = new PieceTable(vocab.size());
         vocab.fields().forEachRemaining(e -> {
             String piece = e.getKey();
+            // a word never starts with the prefix (its characters are punctuation), so each entry needs one table
             if (!prefix.isEmpty() && piece.startsWith(prefix) && piece.length() > prefix.length()) {
                 continuing.put(piece.substring(prefix.length()), e.getValue().asInt());
+            } else {
+                initial.put(piece, e.getValue().asInt());
             }
-            initial.put(piece, e.getValue().asInt());
         });
         List<String> added = new ArrayList<>();
         root.path("added_tokens").forEach(t -> added.add(t.path("content").asText().toLowerCase(Locale.ROOT)));
@@ -92,6 +94,7 @@ final class AsciiWordPiece {
             return null;
         }
         Ids out = new Ids(chars.length / 3 + 4);
+        int[] prefixHashes = new int[Math.max(initial.longest, continuing.longest) + 1];
         int wordStart = -1;
         for (int i = 0; i <= chars.length; i++) {
             char c = i < chars.length ? chars[i] : ' ';
@@ -102,11 +105,11 @@ final class AsciiWordPiece {
                 continue;
             }
             if (wordStart >= 0) {
-                wordPieces(chars, wordStart, i, out);
+                wordPieces(chars, wordStart, i, prefixHashes, out);
                 wordStart = -1;
             }
             if (c > ' ') {
-                wordPieces(chars, i, i + 1, out);
+                wordPieces(chars, i, i + 1, prefixHashes, out);
             }
             // else a space, tab, CR or LF: a separator, dropped
         }
@@ -171,15 +174,15 @@ final class AsciiWordPiece {
 
     /**
      * Greedy longest-match-first split of {@code chars[start, end)}; a word with an unmatched rest, or longer
-     * than the model allows, is one unknown token.
+     * than the model allows, is one unknown token. {@code prefixHashes} is scratch space, one slot more than
+     * the longest vocabulary entry.
      */
-    private void wordPieces(char[] chars, int start, int end, Ids out) {
+    private void wordPieces(char[] chars, int start, int end, int[] prefixHashes, Ids out) {
         if (end - start > maxCharsPerWord) {
             out.add(unkId);
             return;
         }
         int mark = out.size();
-        int[] prefixHashes = new int[Math.min(end - start, Math.max(initial.longest, continuing.longest)) + 1];
         for (int at = start; at < end; ) {
             PieceTable table = at == start ? initial : continuing;
             int longest = Math.min(end - at, table.longest);

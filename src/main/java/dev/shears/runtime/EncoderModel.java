@@ -80,12 +80,24 @@ public final class EncoderModel implements AutoCloseable {
         return manifest.maxLength();
     }
 
-    /** Wraps content token ids in [CLS] ... [SEP], truncating the content to the model's maximum length. */
-    public long[] withSpecialTokens(long[] contentIds) {
-        int n = Math.min(contentIds.length, maxLength() - 2);
+    /**
+     * Wraps content token ids, the parts joined in order, in [CLS] ... [SEP], truncating the content to the
+     * model's maximum length.
+     */
+    public long[] withSpecialTokens(long[]... contentParts) {
+        int total = 0;
+        for (long[] part : contentParts) {
+            total += part.length;
+        }
+        int n = Math.min(total, maxLength() - 2);
         long[] ids = new long[n + 2];
         ids[0] = clsId;
-        System.arraycopy(contentIds, 0, ids, 1, n);
+        int at = 1;
+        for (long[] part : contentParts) {
+            int take = Math.min(part.length, n + 1 - at);
+            System.arraycopy(part, 0, ids, at, take);
+            at += take;
+        }
         ids[n + 1] = sepId;
         return ids;
     }

@@ -108,7 +108,7 @@ public final class BiEncoderRelevanceModel implements RelevanceModel {
         List<String> texts = new ArrayList<>();
         texts.add(query);
         for (SplitDocument doc : documents) {
-            String title = doc.document().hasTitle() ? doc.document().title().strip() : "";
+            String title = title(doc);
             texts.add(title.isEmpty() ? "" : title + ".");
             for (int i = 0; i < doc.size(); i++) {
                 texts.add(doc.sentence(i));
@@ -138,12 +138,9 @@ public final class BiEncoderRelevanceModel implements RelevanceModel {
             long[] prefix = tokens.prefixes().get(d);
             List<long[]> inputs = new ArrayList<>(doc.size());
             for (long[] sentence : tokens.sentences().get(d)) {
-                long[] joined = Arrays.copyOf(prefix, prefix.length + sentence.length);
-                System.arraycopy(sentence, 0, joined, prefix.length, sentence.length);
-                inputs.add(encoder.withSpecialTokens(joined));
+                inputs.add(encoder.withSpecialTokens(prefix, sentence));
             }
-            String title = doc.document().hasTitle() ? doc.document().title().strip() : "";
-            units.add(new EmbeddingCache.Unit(title, doc.document().text(), inputs));
+            units.add(new EmbeddingCache.Unit(title(doc), doc.document().text(), inputs));
         }
         List<float[][]> vectors = cache == null
                 ? embed(units, clock)
@@ -159,6 +156,10 @@ public final class BiEncoderRelevanceModel implements RelevanceModel {
             out.add(c);
         }
         return out;
+    }
+
+    private static String title(SplitDocument doc) {
+        return doc.document().hasTitle() ? doc.document().title().strip() : "";
     }
 
     /** Embeds every unit's inputs in one call (so they share the runners) and splits them back per unit. */

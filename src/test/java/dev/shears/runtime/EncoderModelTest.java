@@ -41,6 +41,18 @@ class EncoderModelTest {
     }
 
     @Test
+    void special_tokens_wrap_joined_parts_as_one_sequence_and_truncate_them_together() {
+        long[] prefix = java.util.stream.LongStream.range(1000, 1300).toArray();
+        long[] content = java.util.stream.LongStream.range(2000, 2400).toArray();
+        long[] joined = java.util.stream.LongStream.concat(java.util.Arrays.stream(prefix), java.util.Arrays.stream(content)).toArray();
+        long[] wrapped = model.withSpecialTokens(prefix, content);
+        assertArrayEquals(model.withSpecialTokens(joined), wrapped);
+        assertEquals(model.maxLength(), wrapped.length);
+        assertEquals(2000 + (model.maxLength() - 2 - 300) - 1, wrapped[wrapped.length - 2], "content cut at the limit");
+        assertArrayEquals(model.withSpecialTokens(new long[] {5, 6, 7}), model.withSpecialTokens(new long[] {5}, new long[] {6, 7}));
+    }
+
+    @Test
     void the_same_batch_gives_bit_identical_vectors() {
         List<String> texts = List.of("short", "a much longer sentence with quite a few more tokens in it than the first", "mid length text");
         float[][] first = model.embedTexts(texts);
