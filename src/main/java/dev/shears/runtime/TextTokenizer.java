@@ -13,15 +13,15 @@ import java.util.Map;
 
 /**
  * A Hugging Face {@code tokenizer.json} run by DJL's binding of the Rust tokenizers crate, with a plain-Java
- * fast path for the ids of ASCII text under BERT WordPiece ({@link AsciiWordPiece}). Shears controls lengths
+ * fast path for the ids of European-script text under BERT WordPiece ({@link BertWordPiece}). Shears controls lengths
  * itself, so the tokenizer never truncates or pads.
  */
 public final class TextTokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
-    private final AsciiWordPiece fastPath;
+    private final BertWordPiece fastPath;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, AsciiWordPiece fastPath) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, BertWordPiece fastPath) {
         this.tokenizer = tokenizer;
         this.fastPath = fastPath;
     }
@@ -35,7 +35,7 @@ public final class TextTokenizer implements AutoCloseable {
         Map<String, String> options = Map.of("truncation", "false", "padding", "false", "addSpecialTokens", "false");
         try {
             return new TextTokenizer(HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), options),
-                    fastPath ? AsciiWordPiece.of(tokenizerJson).orElse(null) : null);
+                    fastPath ? BertWordPiece.of(tokenizerJson).orElse(null) : null);
         } catch (IOException | RuntimeException e) {
             throw new ModelLoadException("cannot load tokenizer of model '" + modelId + "': " + e.getMessage(), e);
         } catch (UnsatisfiedLinkError e) {
