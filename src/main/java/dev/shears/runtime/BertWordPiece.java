@@ -92,12 +92,17 @@ final class BertWordPiece {
             return Optional.empty();
         }
         String prefix = model.path("continuing_subword_prefix").asText("##");
-        PieceTable initial = new PieceTable(vocab.size());
-        PieceTable continuing = new PieceTable(vocab.size());
+        int continuingEntries = 0;
+        for (var names = vocab.fieldNames(); names.hasNext(); ) {
+            continuingEntries += isContinuing(names.next(), prefix) ? 1 : 0;
+        }
+        // each table sized to its own entries: the smaller they are, the more of them stays in cache
+        PieceTable initial = new PieceTable(vocab.size() - continuingEntries);
+        PieceTable continuing = new PieceTable(continuingEntries);
         vocab.fields().forEachRemaining(e -> {
             String piece = e.getKey();
             // a word never starts with the prefix (its characters are punctuation), so each entry needs one table
-            if (!prefix.isEmpty() && piece.startsWith(prefix) && piece.length() > prefix.length()) {
+            if (isContinuing(piece, prefix)) {
                 continuing.put(piece.substring(prefix.length()), e.getValue().asInt());
             } else {
                 initial.put(piece, e.getValue().asInt());
@@ -112,6 +117,10 @@ final class BertWordPiece {
         boolean stripAccents = strip.isBoolean() ? strip.asBoolean() : lowercase;
         return Optional.of(new BertWordPiece(initial, continuing, unk.asInt(), model.path("max_input_chars_per_word").asInt(100),
                 lowercase, stripAccents, added));
+    }
+
+    private static boolean isContinuing(String piece, String prefix) {
+        return !prefix.isEmpty() && piece.startsWith(prefix) && piece.length() > prefix.length();
     }
 
     /** Token ids without special tokens, or null when this text must go to the Rust tokenizer. */
@@ -316,7 +325,7 @@ final class BertWordPiece {
         int longest;
 
         PieceTable(int entries) {
-            int bits = 33 - Integer.numberOfLeadingZeros(Math.max(4, entries) * 2);
+            int bits = 32 - Integer.numberOfLeadingZeros(Math.max(4, entries) * 2 - 1); // load factor 0.25 to 0.5
             slots = new int[4 << bits];
             shift = 32 - bits;
             mask = (1 << bits) - 1;

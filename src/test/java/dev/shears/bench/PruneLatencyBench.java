@@ -32,14 +32,14 @@ public final class PruneLatencyBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: PruneLatencyBench <base-url> <wikiqa.tsv.gz> [passages=10] [requests=100] [warmup=10]");
+            System.err.println("usage: PruneLatencyBench <base-url> <wikiqa.tsv.gz> [passages=10] [requests=100] [warmup=50]");
             System.exit(2);
         }
         String url = args[0].replaceAll("/+$", "") + "/v1/context/prune";
         List<WikiQa.Question> questions = WikiQa.read(Path.of(args[1]));
         int passages = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int requests = args.length > 3 ? Integer.parseInt(args[3]) : 100;
-        int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 10;
+        int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 50;
         if ((requests + warmup) * passages > questions.size()) {
             throw new IllegalArgumentException("need " + (requests + warmup) * passages + " distinct passages, file has " + questions.size());
         }

@@ -73,18 +73,22 @@ final class ProseSentenceSplitter {
     private static void addBreaksAfterFullWidthTerminators(String text, int from, int to, List<Integer> found) {
         int i = from;
         while (i < to) {
-            if (FULL_WIDTH_TERMINATORS.indexOf(text.charAt(i)) < 0) {
+            if (!isFullWidthTerminator(text.charAt(i))) {
                 i++;
                 continue;
             }
-            while (i < to && (FULL_WIDTH_TERMINATORS.indexOf(text.charAt(i)) >= 0
-                    || isClosingPunctuation(text.charAt(i)))) {
+            while (i < to && (isFullWidthTerminator(text.charAt(i)) || isClosingPunctuation(text.charAt(i)))) {
                 i++;
             }
             if (i < to && !isFullWidthDigit(text.charAt(i))) { // "３．１４" is a number
                 found.add(i);
             }
         }
+    }
+
+    /** The range check first: this runs on every character of every paragraph. */
+    private static boolean isFullWidthTerminator(char c) {
+        return c >= '\u3002' && FULL_WIDTH_TERMINATORS.indexOf(c) >= 0;
     }
 
     private static boolean isFullWidthDigit(char c) {
@@ -96,13 +100,16 @@ final class ProseSentenceSplitter {
      * so they are hidden from it. The copy keeps every offset unchanged.
      */
     private static String withLineBreaksAsSpaces(String text, int from, int to) {
-        char[] chars = text.substring(from, to).toCharArray();
-        for (int i = 0; i < chars.length; i++) {
-            if (Chars.isLineBreak(chars[i])) {
-                chars[i] = ' ';
+        char[] chars = null;
+        for (int i = from; i < to; i++) {
+            if (Chars.isLineBreak(text.charAt(i))) {
+                if (chars == null) {
+                    chars = text.substring(from, to).toCharArray();
+                }
+                chars[i - from] = ' ';
             }
         }
-        return new String(chars);
+        return chars != null ? new String(chars) : text.substring(from, to);
     }
 
     private static boolean isRealSentenceEnd(String text, int from, int breakAt) {
@@ -150,7 +157,7 @@ final class ProseSentenceSplitter {
             i--;
         }
         char terminator = text.charAt(i);
-        if (FULL_WIDTH_TERMINATORS.indexOf(terminator) >= 0) {
+        if (isFullWidthTerminator(terminator)) {
             return true;
         }
         // ASCII ! or ? written inside CJK text, as in "本当?はい".
