@@ -17,8 +17,9 @@ import java.util.Map;
 
 /**
  * Latency of one context-prune request of N WikiQA passages against a running Shears, sequentially (no
- * concurrency), every request with passages not sent before in the run (start the server with the cache off,
- * or fresh, so that no request hits it). Prints client-side p50/p90/p99, the server's own per-stage medians
+ * concurrency), after warm-up requests that let the JIT compile the request path (a server in service has
+ * long been warm). Measured requests carry passages not sent before in the measured part; start the server
+ * with the cache off so that no request hits it. Prints client-side p50/p90/p99, the server's own per-stage medians
  * from the timing headers, and the added latency per request: what is left of the client's and of the
  * server's total once queue wait and inference are taken out.
  *
@@ -32,16 +33,16 @@ public final class PruneLatencyBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: PruneLatencyBench <base-url> <wikiqa.tsv.gz> [passages=10] [requests=100] [warmup=50]");
+            System.err.println("usage: PruneLatencyBench <base-url> <wikiqa.tsv.gz> [passages=10] [requests=100] [warmup=150]");
             System.exit(2);
         }
         String url = args[0].replaceAll("/+$", "") + "/v1/context/prune";
         List<WikiQa.Question> questions = WikiQa.read(Path.of(args[1]));
         int passages = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int requests = args.length > 3 ? Integer.parseInt(args[3]) : 100;
-        int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 50;
-        if ((requests + warmup) * passages > questions.size()) {
-            throw new IllegalArgumentException("need " + (requests + warmup) * passages + " distinct passages, file has " + questions.size());
+        int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 150;
+        if (requests * passages > questions.size()) {
+            throw new IllegalArgumentException("need " + requests * passages + " distinct passages, file has " + questions.size());
         }
         ObjectMapper json = new ObjectMapper();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -49,12 +50,14 @@ public final class PruneLatencyBench {
         Map<String, double[]> stages = new LinkedHashMap<>();
         int chars = 0;
         for (int r = 0; r < warmup + requests; r++) {
+            // measured requests take the first passages of the file; warm-up ones the rest, wrapping around
+            int first = ((r < warmup ? requests + r : r - warmup) * passages) % questions.size();
             List<Map<String, Object>> docs = new ArrayList<>();
             for (int p = 0; p < passages; p++) {
-                WikiQa.Question q = questions.get(r * passages + p);
+                WikiQa.Question q = questions.get((first + p) % questions.size());
                 docs.add(Map.of("id", q.id(), "title", q.title(), "text", q.passage()));
             }
-            String body = json.writeValueAsString(Map.of("query", questions.get(r * passages).question(), "documents", docs,
+            String body = json.writeValueAsString(Map.of("query", questions.get(first).question(), "documents", docs,
                     "return_sentences", false));
             long started = System.nanoTime();
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
