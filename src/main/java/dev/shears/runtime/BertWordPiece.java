@@ -13,11 +13,11 @@ import java.util.Optional;
 /**
  * BERT WordPiece tokenization in plain Java for the texts where it provably equals the Rust tokenizer: text
  * made only of characters this class knows (ASCII, Latin, Greek, Cyrillic, general punctuation and symbols up
- * to the mathematical operators; not other scripts, not CJK, not surrogate pairs) with no added-token string in it. Everything
- * else goes to the Rust tokenizer. Why: a native call costs about 0.1 ms per sentence on a small CPU, most of
- * a request's time outside inference; this path is about ten times cheaper and keeps ids bit-identical (tested
- * against the Rust tokenizer on all of WikiQA, on every known character in several contexts, and on random
- * text).
+ * to the mathematical operators; not other scripts, not CJK, not surrogate pairs) with no added-token string
+ * in it. Everything else goes to the Rust tokenizer. Why: a native call costs about 0.1 ms per sentence on a
+ * small CPU, most of a request's time outside inference; this path is about ten times cheaper and keeps ids
+ * bit-identical (tested against the Rust tokenizer on all of WikiQA, on every known character in several
+ * contexts, and on random text).
  *
  * <p>Only a {@code tokenizer.json} of exactly this shape gets a fast path: {@code BertNormalizer} with
  * {@code clean_text}, {@code BertPreTokenizer} and a {@code WordPiece} model. The normalizer works character by

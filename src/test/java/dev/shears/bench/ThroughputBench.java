@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,49 +49,65 @@ import java.util.function.IntConsumer;
  *       length-sorted batches of 32 with a 2-thread session (fastest, but per-batch activation quantization
  *       lets batch-mates move results); (c) the per-token quantized rewrite (batch-invariant) as (b)
  *   <li>Shears in-process: {@link ContextPruner#prune} per question, cache off
- *   <li>Shears over HTTP: the packaged service in its own process, N concurrent clients, one passage per
- *       request, cache off
+ *   <li>Shears over HTTP: the packaged service in its own process, N concurrent clients (HTTP/1.1), one
+ *       passage per request, cache off
  *   <li>LangChain4j's in-process {@code BgeSmallEnV15QuantizedEmbeddingModel.embedAll} on the same texts
  * </ol>
+ *
+ * <p>The paths are interleaved: after a warm-up round, each round runs every path once, and each ratio is taken
+ * within a round before its median is reported, so that the drift of a shared machine between minutes does
+ * not land on one path only.
  *
  * <pre>
  * mvn -q -B package -DskipTests
  * mvn -q exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.shears.bench.ThroughputBench \
  *     -Dexec.args="../shared/datasets/wikiqa/WikiQA-dev.tsv.gz 4 3"
  * </pre>
- * Arguments: dataset, HTTP clients (default 4), repetitions (default 3). Not part of CI.
+ * Arguments: dataset, HTTP clients (default 4), rounds (default 3). Not part of CI.
  */
 public final class ThroughputBench {
 
     record Work(List<String> queries, List<List<String>> passageInputs, List<Document> documents, int sentences) {}
 
-    record Result(String name, double seconds, List<Double> latenciesMs, long peakRssKb) {}
+    /** One timed pass over all the work: wall seconds and per-request latencies (empty when not per request). */
+    record Pass(double seconds, List<Double> latenciesMs) {}
+
+    /** One of the compared ways to do the work. */
+    interface Contender {
+        Pass run() throws Exception;
+    }
 
     public static void main(String[] args) throws Exception {
         List<WikiQa.Question> questions = WikiQa.read(Path.of(args[0]));
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        int reps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         Work work = work(questions);
         int sequences = work.queries().size() + work.sentences();
-        System.out.printf(Locale.ROOT, "%d questions, %d passage sentences, %d sequences per pass; %d repetitions, medians%n",
-                questions.size(), work.sentences(), sequences, reps);
+        System.out.printf(Locale.ROOT, "%d questions, %d passage sentences, %d sequences per pass; %d interleaved rounds, medians%n",
+                questions.size(), work.sentences(), sequences, rounds);
 
-        List<Result> results = new ArrayList<>();
         RuntimeOptions twoThreads = RuntimeOptions.cpu(2);
         try (EncoderModel encoder = OfflineModels.encoder(OfflineModels.DEFAULT_MODEL);
                 OrtSession single = OnnxSessions.open(modelBytes(), RuntimeOptions.cpu(1), "bench-single");
                 OrtSession published = OnnxSessions.open(modelBytes(), twoThreads, "bench-published");
-                OrtSession perToken = OnnxSessions.open(RowwiseQuantization.rewrite(modelBytes()), twoThreads, "bench-per-token")) {
+                OrtSession perToken = OnnxSessions.open(RowwiseQuantization.rewrite(modelBytes()), twoThreads, "bench-per-token");
+                Server server = Server.start(work)) {
             List<List<long[]>> sorted32 = sortedBatches(encoder, work, 32);
             List<List<long[]>> singles = sortedBatches(encoder, work, 1);
             long tokens = sorted32.stream().flatMap(List::stream).mapToLong(s -> s.length).sum();
             int cores = Runtime.getRuntime().availableProcessors();
-            results.add(measure("1a raw ORT, published, 1 seq/run, " + cores + " threads", reps, () -> runRaw(single, singles, cores)));
-            results.add(measure("1b raw ORT, published, sorted batches of 32", reps, () -> runRaw(published, sorted32, 1)));
-            results.add(measure("1c raw ORT, per-token rewrite, sorted 32", reps, () -> runRaw(perToken, sorted32, 1)));
             ContextPruner pruner = new ContextPruner(new DefaultSentenceSplitter(),
                     dev.shears.scoring.BiEncoderRelevanceModel.fromManifest(encoder, null));
-            results.add(measure("2  Shears in-process (pruner API)", reps, () -> {
+            BgeSmallEnV15QuantizedEmbeddingModel lc4j = new BgeSmallEnV15QuantizedEmbeddingModel();
+            List<TextSegment> segments = new ArrayList<>();
+            work.queries().forEach(q -> segments.add(TextSegment.from(q)));
+            work.passageInputs().forEach(p -> p.forEach(s -> segments.add(TextSegment.from(s))));
+
+            Map<String, Contender> paths = new LinkedHashMap<>();
+            paths.put("1a raw ORT, published, 1 seq/run, " + cores + " threads", () -> runRaw(single, singles, cores));
+            paths.put("1b raw ORT, published, sorted batches of 32", () -> runRaw(published, sorted32, 1));
+            paths.put("1c raw ORT, per-token rewrite, sorted 32", () -> runRaw(perToken, sorted32, 1));
+            paths.put("2  Shears in-process (pruner API)", () -> timed(() -> {
                 List<Double> lat = new ArrayList<>();
                 for (int i = 0; i < work.documents().size(); i++) {
                     long t = System.nanoTime();
@@ -99,17 +116,30 @@ public final class ThroughputBench {
                 }
                 return lat;
             }));
-            results.add(http(work, clients, reps));
-            BgeSmallEnV15QuantizedEmbeddingModel lc4j = new BgeSmallEnV15QuantizedEmbeddingModel();
-            List<TextSegment> segments = new ArrayList<>();
-            work.queries().forEach(q -> segments.add(TextSegment.from(q)));
-            work.passageInputs().forEach(p -> p.forEach(s -> segments.add(TextSegment.from(s))));
-            results.add(measure("4  LangChain4j in-process embedAll", reps, () -> {
+            paths.put("3  Shears over HTTP, " + clients + " clients", () -> timed(() -> server.pass(clients)));
+            paths.put("4  LangChain4j in-process embedAll", () -> timed(() -> {
                 lc4j.embedAll(segments);
                 return List.of();
             }));
-            print(results, work.sentences(), sequences, tokens);
+
+            Map<String, List<Pass>> passes = new LinkedHashMap<>();
+            for (int round = -1; round < rounds; round++) { // round -1 warms every path up
+                for (Map.Entry<String, Contender> path : paths.entrySet()) {
+                    Pass pass = path.getValue().run();
+                    if (round >= 0) {
+                        passes.computeIfAbsent(path.getKey(), k -> new ArrayList<>()).add(pass);
+                    }
+                }
+            }
+            print(passes, work.sentences(), sequences, tokens, server.peakRssKb());
         }
+    }
+
+    /** Times {@code work} as one pass. */
+    static Pass timed(java.util.concurrent.Callable<List<Double>> work) throws Exception {
+        long started = System.nanoTime();
+        List<Double> latencies = work.call();
+        return new Pass((System.nanoTime() - started) / 1e9, latencies);
     }
 
     static Work work(List<WikiQa.Question> questions) {
@@ -155,7 +185,7 @@ public final class ThroughputBench {
     }
 
     /** Pre-builds every batch's tensors, then times only {@code session.run}, on {@code threads} threads at once. */
-    static List<Double> runRaw(OrtSession session, List<List<long[]>> batches, int threads) throws Exception {
+    static Pass runRaw(OrtSession session, List<List<long[]>> batches, int threads) throws Exception {
         OrtEnvironment env = OnnxSessions.environment();
         List<Map<String, OnnxTensor>> inputs = new ArrayList<>();
         try {
@@ -196,7 +226,7 @@ public final class ThroughputBench {
             for (Thread thread : workers) {
                 thread.join();
             }
-            return List.of((System.nanoTime() - started) / 1e6);
+            return new Pass((System.nanoTime() - started) / 1e9, List.of());
         } finally {
             inputs.forEach(m -> m.values().forEach(OnnxTensor::close));
         }
@@ -206,40 +236,21 @@ public final class ThroughputBench {
         return ByteBuffer.allocateDirect(n * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
     }
 
-    interface Pass {
-        List<Double> run() throws Exception;
-    }
+    /** The packaged service in its own process (cache off), and the request bodies for one pass. */
+    record Server(Process process, HttpClient client, String base, List<String> bodies) implements AutoCloseable {
 
-    /** One warm-up pass, then {@code reps} timed passes; keeps the median pass. */
-    static Result measure(String name, int reps, Pass pass) throws Exception {
-        pass.run();
-        List<Result> runs = new ArrayList<>();
-        for (int r = 0; r < reps; r++) {
-            long started = System.nanoTime();
-            List<Double> latencies = pass.run();
-            double seconds = (System.nanoTime() - started) / 1e9;
-            if (name.contains("raw ORT")) {
-                seconds = latencies.get(0) / 1e3;
+        static Server start(Work work) throws Exception {
+            Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException("build the service first: mvn -q -B package -DskipTests");
             }
-            runs.add(new Result(name, seconds, latencies, peakRssKb(ProcessHandle.current().pid())));
-        }
-        runs.sort(Comparator.comparingDouble(Result::seconds));
-        return runs.get(runs.size() / 2);
-    }
-
-    static Result http(Work work, int clients, int reps) throws Exception {
-        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException("build the service first: mvn -q -B package -DskipTests");
-        }
-        int port = 18089;
-        Process server = new ProcessBuilder("java", "-Dquarkus.http.port=" + port, "-Dshears.cache.max-bytes=0",
-                "-Dshears.limits.max-concurrent-requests=1024", "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(Path.of("target/bench-server.log").toFile()).start();
-        try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            String base = "http://127.0.0.1:" + port;
-            waitReady(client, base);
+            int port = 18089;
+            Process process = new ProcessBuilder("java", "-Dquarkus.http.port=" + port, "-Dshears.cache.max-bytes=0",
+                    "-Dshears.limits.max-concurrent-requests=1024", "-jar", jar.toString())
+                    .redirectErrorStream(true).redirectOutput(Path.of("target/bench-server.log").toFile()).start();
+            // HTTP/1.1, as most RAG clients speak it (the JDK client would otherwise upgrade to h2c)
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
             ObjectMapper json = new ObjectMapper();
             List<String> bodies = new ArrayList<>();
             for (int i = 0; i < work.documents().size(); i++) {
@@ -247,61 +258,76 @@ public final class ThroughputBench {
                 bodies.add(json.writeValueAsString(Map.of("query", work.queries().get(i), "return_sentences", false,
                         "documents", List.of(Map.of("title", d.title(), "text", d.text())))));
             }
-            Result result = measure("3  Shears over HTTP, " + clients + " clients", reps, () -> {
-                ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
-                AtomicInteger next = new AtomicInteger();
-                AtomicLong failures = new AtomicLong();
-                IntConsumer worker = w -> {
-                    for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
-                        long t = System.nanoTime();
-                        try {
-                            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/context/prune"))
-                                    .header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i))).build(), HttpResponse.BodyHandlers.ofString());
-                            if (r.statusCode() != 200) {
-                                failures.incrementAndGet();
-                            }
-                        } catch (Exception e) {
+            Server server = new Server(process, client, "http://127.0.0.1:" + port, bodies);
+            try {
+                server.waitReady();
+            } catch (Exception e) {
+                server.close();
+                throw e;
+            }
+            return server;
+        }
+
+        /** Every body once, from {@code clients} concurrent clients; latency per request. */
+        List<Double> pass(int clients) throws Exception {
+            ConcurrentLinkedQueue<Double> latencies = new ConcurrentLinkedQueue<>();
+            AtomicInteger next = new AtomicInteger();
+            AtomicLong failures = new AtomicLong();
+            Runnable worker = () -> {
+                for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
+                    long t = System.nanoTime();
+                    try {
+                        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/context/prune"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i))).build(), HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200) {
                             failures.incrementAndGet();
                         }
-                        latencies.add((System.nanoTime() - t) / 1e6);
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
                     }
-                };
-                List<Thread> threads = new ArrayList<>();
-                for (int c = 0; c < clients; c++) {
-                    int id = c;
-                    Thread thread = new Thread(() -> worker.accept(id));
-                    thread.start();
-                    threads.add(thread);
+                    latencies.add((System.nanoTime() - t) / 1e6);
                 }
-                for (Thread t : threads) {
-                    t.join();
-                }
-                if (failures.get() > 0) {
-                    throw new IllegalStateException(failures.get() + " HTTP requests failed");
-                }
-                return new ArrayList<>(latencies);
-            });
-            return new Result(result.name(), result.seconds(), result.latenciesMs(), peakRssKb(server.pid()));
-        } finally {
-            server.destroy();
-            server.waitFor();
-        }
-    }
-
-    static void waitReady(HttpClient client, String base) throws Exception {
-        for (int i = 0; i < 120; i++) {
-            try {
-                if (client.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // server still starting
+            };
+            List<Thread> threads = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                Thread thread = new Thread(worker);
+                thread.start();
+                threads.add(thread);
             }
-            Thread.sleep(500);
+            for (Thread t : threads) {
+                t.join();
+            }
+            if (failures.get() > 0) {
+                throw new IllegalStateException(failures.get() + " HTTP requests failed");
+            }
+            return new ArrayList<>(latencies);
         }
-        throw new IllegalStateException("server did not become ready; see target/bench-server.log");
+
+        void waitReady() throws Exception {
+            for (int i = 0; i < 120; i++) {
+                try {
+                    if (client.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).build(),
+                            HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                        return;
+                    }
+                } catch (java.io.IOException notYet) {
+                    // server still starting
+                }
+                Thread.sleep(500);
+            }
+            throw new IllegalStateException("server did not become ready; see target/bench-server.log");
+        }
+
+        long peakRssKb() {
+            return ThroughputBench.peakRssKb(process.pid());
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            process.waitFor();
+        }
     }
 
     static long peakRssKb(long pid) {
@@ -317,23 +343,51 @@ public final class ThroughputBench {
         return -1;
     }
 
-    static void print(List<Result> results, int sentences, int sequences, long tokens) {
+    static void print(Map<String, List<Pass>> passes, int sentences, int sequences, long tokens, long serverPeakKb) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-42s %10s %11s %9s %9s %10s%n", "path", "sent/s", "tokens/s", "p50 ms", "p99 ms", "peak MB");
-        for (Result r : results) {
-            double[] lat = r.latenciesMs().stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            System.out.printf(Locale.ROOT, "%-42s %10.1f %11.0f %9s %9s %10s%n", r.name(), sentences / r.seconds(),
-                    tokens / r.seconds(), lat.length > 1 ? String.format(Locale.ROOT, "%.1f", pct(lat, 50)) : "-",
-                    lat.length > 1 ? String.format(Locale.ROOT, "%.1f", pct(lat, 99)) : "-",
-                    r.peakRssKb() > 0 ? String.valueOf(r.peakRssKb() / 1024) : "-");
+        System.out.printf(Locale.ROOT, "%-42s %10s %11s %9s %9s%n", "path", "sent/s", "tokens/s", "p50 ms", "p99 ms");
+        List<String> names = new ArrayList<>(passes.keySet());
+        for (String name : names) {
+            double seconds = median(passes.get(name).stream().mapToDouble(Pass::seconds).toArray());
+            double[] lat = passes.get(name).stream().flatMap(p -> p.latenciesMs().stream()).mapToDouble(Double::doubleValue).sorted().toArray();
+            System.out.printf(Locale.ROOT, "%-42s %10.1f %11.0f %9s %9s%n", name, sentences / seconds, tokens / seconds,
+                    lat.length > 1 ? String.format(Locale.ROOT, "%.1f", pct(lat, 50)) : "-",
+                    lat.length > 1 ? String.format(Locale.ROOT, "%.1f", pct(lat, 99)) : "-");
         }
-        double served = sentences / results.get(0).seconds();
-        double fastest = sentences / results.get(1).seconds();
-        double inProcess = sentences / results.get(3).seconds();
-        double overHttp = sentences / results.get(4).seconds();
-        double lc4j = sentences / results.get(5).seconds();
-        System.out.printf(Locale.ROOT, "%nratios: 2/1a %.2f  3/1a %.2f  3/4 %.2f  |  3/1b %.2f  1a/4 %.2f  (tokens per pass %d, sequences %d)%n",
-                inProcess / served, overHttp / served, overHttp / lc4j, overHttp / fastest, served / lc4j, tokens, sequences);
+        System.out.printf(Locale.ROOT, "peak RSS: server %d MB, this process (paths 1, 2, 4) %d MB%n", serverPeakKb / 1024,
+                peakRssKb(ProcessHandle.current().pid()) / 1024);
+        // ratio of throughputs = inverse ratio of seconds, per round
+        String served = names.get(0);
+        String batched = names.get(1);
+        String inProcess = names.get(3);
+        String overHttp = names.get(4);
+        String lc4j = names.get(5);
+        System.out.printf(Locale.ROOT, "%nratios (median over rounds of the ratio within a round): 2/1a %.2f  3/1a %.2f  3/4 %.2f"
+                        + "  |  3/1b %.2f  1a/4 %.2f  (tokens per pass %d, sequences %d)%n",
+                ratio(passes, inProcess, served), ratio(passes, overHttp, served), ratio(passes, overHttp, lc4j),
+                ratio(passes, overHttp, batched), ratio(passes, served, lc4j), tokens, sequences);
+        for (String name : List.of(overHttp, served, lc4j)) {
+            System.out.printf(Locale.ROOT, "  %s per round, sent/s:%s%n", name.substring(0, 2).strip(), passes.get(name).stream()
+                    .map(p -> String.format(Locale.ROOT, " %.1f", sentences / p.seconds())).reduce("", String::concat));
+        }
+    }
+
+    /** Median over rounds of (throughput of {@code a}) / (throughput of {@code b}) within the same round. */
+    static double ratio(Map<String, List<Pass>> passes, String a, String b) {
+        List<Pass> as = passes.get(a);
+        List<Pass> bs = passes.get(b);
+        double[] r = new double[as.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = bs.get(i).seconds() / as.get(i).seconds();
+        }
+        return median(r);
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     static double pct(double[] sorted, double p) {
