@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * A Hugging Face {@code tokenizer.json} run by DJL's binding of the Rust tokenizers crate, with a plain-Java
- * fast path for the ids of European-script text under BERT WordPiece ({@link BertWordPiece}). Shears controls lengths
- * itself, so the tokenizer never truncates or pads.
+ * fast path for the ids of European-script text under BERT WordPiece ({@link BertWordPiece}). Shears controls
+ * lengths itself, so the tokenizer never truncates or pads.
  */
 public final class TextTokenizer implements AutoCloseable {
 
