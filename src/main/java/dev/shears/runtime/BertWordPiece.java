@@ -66,7 +66,7 @@ final class BertWordPiece {
         // added tokens are matched on ASCII text only; with a non-ASCII one, all non-ASCII text goes to Rust
         if (addedTokens.stream().allMatch(t -> t.chars().allMatch(c -> c < 0x80))) {
             for (char c = 0x80; c < KNOWN; c++) {
-                normalized[c] = normalize(c, stripAccents, lowercase);
+                normalized[c] = normalizeOne(c, stripAccents, lowercase);
             }
         }
     }
@@ -187,7 +187,7 @@ final class BertWordPiece {
      * unassigned or private-use characters (the Unicode versions of Java and Rust may disagree on them) and
      * characters that normalize to something outside the table.
      */
-    private static String normalize(char c, boolean stripAccents, boolean lowercase) {
+    private static String normalizeOne(char c, boolean stripAccents, boolean lowercase) {
         int type = Character.getType(c);
         if (!inKnownBlocks(c) || type == Character.UNASSIGNED || type == Character.PRIVATE_USE || type == Character.SURROGATE) {
             return null;

@@ -217,18 +217,23 @@ public final class ThroughputBench {
                 }
             };
             long started = System.nanoTime();
-            List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                Thread thread = new Thread(worker);
-                thread.start();
-                workers.add(thread);
-            }
-            for (Thread thread : workers) {
-                thread.join();
-            }
+            onThreads(threads, worker);
             return new Pass((System.nanoTime() - started) / 1e9, List.of());
         } finally {
             inputs.forEach(m -> m.values().forEach(OnnxTensor::close));
+        }
+    }
+
+    /** Runs {@code worker} on {@code threads} threads at once and waits for all of them. */
+    static void onThreads(int threads, Runnable worker) throws InterruptedException {
+        List<Thread> started = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread thread = new Thread(worker);
+            thread.start();
+            started.add(thread);
+        }
+        for (Thread thread : started) {
+            thread.join();
         }
     }
 
@@ -289,15 +294,7 @@ public final class ThroughputBench {
                     latencies.add((System.nanoTime() - t) / 1e6);
                 }
             };
-            List<Thread> threads = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                Thread thread = new Thread(worker);
-                thread.start();
-                threads.add(thread);
-            }
-            for (Thread t : threads) {
-                t.join();
-            }
+            onThreads(clients, worker);
             if (failures.get() > 0) {
                 throw new IllegalStateException(failures.get() + " HTTP requests failed");
             }
