@@ -1,8 +1,8 @@
 package dev.shears.it;
 
-import dev.shears.api.ContextPruneResourceTest;
-import io.quarkus.test.junit.QuarkusIntegrationTest;
+import dev.shears.api.ContextPruneContract;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The same checks as {@link ContextPruneResourceTest}, against the packaged service running as its own process. */
-@QuarkusIntegrationTest
-class ContextPruneIT extends ContextPruneResourceTest {}
+/** The same checks as the server's {@code ContextPruneResourceTest}, against the packaged service in its own process. */
+@ExtendWith(PackagedShears.class)
+class ContextPruneIT extends ContextPruneContract {}

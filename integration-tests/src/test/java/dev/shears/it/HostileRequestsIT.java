@@ -1,8 +1,8 @@
 package dev.shears.it;
 
-import dev.shears.api.HostileRequestsTest;
-import io.quarkus.test.junit.QuarkusIntegrationTest;
+import dev.shears.api.HostileRequestsContract;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The malformed-request corpus against the packaged service running as its own process. */
-@QuarkusIntegrationTest
-class HostileRequestsIT extends HostileRequestsTest {}
+/** The malformed-request corpus against the packaged service in its own process. */
+@ExtendWith(PackagedShears.class)
+class HostileRequestsIT extends HostileRequestsContract {}

@@ -1,0 +1,51 @@
+package dev.shears.tools;
+
+import dev.shears.tools.bench.LanguageModelBench;
+import dev.shears.tools.bench.PruneLatencyBench;
+import dev.shears.tools.bench.SoakBench;
+import dev.shears.tools.bench.ThroughputBench;
+import dev.shears.tools.eval.EvaluateCommand;
+import dev.shears.tools.eval.FitHeadCommand;
+import dev.shears.tools.eval.TrainProvenceHeadCommand;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Entry point of the tools jar: {@code java -jar src/tools/target/shears-tools.jar COMMAND ARGS}. Each command
+ * says its own arguments when run without them.
+ */
+public final class Tools {
+
+    @FunctionalInterface
+    interface Command {
+        void run(String[] args) throws Exception;
+    }
+
+    private record Entry(Command command, String summary) {}
+
+    private static final Map<String, Entry> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("evaluate", new Entry(EvaluateCommand::main, "pruning quality on WikiQA-format data, with a threshold sweep"));
+        COMMANDS.put("fit-head", new Entry(FitHeadCommand::main, "fit an encoder's similarity head; prints the manifest block"));
+        COMMANDS.put("train-provence-head", new Entry(TrainProvenceHeadCommand::main, "train Provence heads on a frozen encoder"));
+        COMMANDS.put("bench-latency", new Entry(PruneLatencyBench::main, "added latency per request against a running service"));
+        COMMANDS.put("bench-throughput", new Entry(ThroughputBench::main, "throughput at saturation: HTTP vs raw ONNX Runtime vs LangChain4j"));
+        COMMANDS.put("bench-soak", new Entry(SoakBench::main, "memory of a running service under sustained load"));
+        COMMANDS.put("bench-lm", new Entry(LanguageModelBench::main, "local language model: in-process vs over HTTP"));
+    }
+
+    private Tools() {}
+
+    public static void main(String[] args) throws Exception {
+        Entry entry = args.length == 0 ? null : COMMANDS.get(args[0]);
+        if (entry == null) {
+            StringBuilder usage = new StringBuilder("usage: java -jar src/tools/target/shears-tools.jar COMMAND ARGS\n");
+            COMMANDS.forEach((name, e) -> usage.append(String.format("  %-20s %s%n", name, e.summary())));
+            System.err.print(usage);
+            System.exit(2);
+        }
+        entry.command().run(Arrays.copyOfRange(args, 1, args.length));
+    }
+}

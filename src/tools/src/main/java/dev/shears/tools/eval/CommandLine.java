@@ -1,0 +1,34 @@
+package dev.shears.tools.eval;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Minimal {@code --name value} parsing for the offline commands; unknown options are an error. */
+final class CommandLine {
+
+    final List<String> positional = new ArrayList<>();
+    private final Map<String, String> options = new HashMap<>();
+
+    CommandLine(String[] args, List<String> known) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--")) {
+                String name = args[i].substring(2);
+                if (!known.contains(name)) {
+                    throw new IllegalArgumentException("unknown option --" + name + " (known: --" + String.join(", --", known) + ")");
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("option --" + name + " needs a value");
+                }
+                options.put(name, args[++i]);
+            } else {
+                positional.add(args[i]);
+            }
+        }
+    }
+
+    String get(String name, String fallback) {
+        return options.getOrDefault(name, fallback);
+    }
+}
