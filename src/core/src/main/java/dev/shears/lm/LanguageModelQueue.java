@@ -71,7 +71,7 @@ public final class LanguageModelQueue implements AutoCloseable {
 
         @Override
         public int countTokens(String text) {
-            return model.countTokens(text);
+            return queue.submit(() -> model.countTokens(text), timeout, abandoned);
         }
 
         @Override

@@ -10,21 +10,21 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Every setting Shears reads is documented in the README's configuration table. */
+/** Every setting Shears reads is documented in the configuration reference ({@code src/docs/configuration.md}). */
 class ConfigDocumentationTest {
 
     @Test
-    void readme_lists_every_key() throws Exception {
-        String readme = Files.readString(Path.of(System.getProperty("readme", "../../README.md")));
+    void the_configuration_reference_lists_every_key() throws Exception {
+        String reference = Files.readString(Path.of(System.getProperty("configuration.doc", "../docs/configuration.md")));
         List<String> missing = new ArrayList<>();
         for (Class<?> mapping : List.of(ShearsConfig.class, LanguageModelConfig.class)) {
             for (String key : keys(mapping.getAnnotation(ConfigMapping.class).prefix(), mapping)) {
-                if (!readme.contains("`" + key + "`")) {
+                if (!reference.contains("`" + key + "`")) {
                     missing.add(key);
                 }
             }
         }
-        assertEquals(List.of(), missing, "README.md's configuration table lacks these keys");
+        assertEquals(List.of(), missing, "src/docs/configuration.md lacks these keys");
     }
 
     static List<String> keys(String prefix, Class<?> group) {

@@ -1,5 +1,7 @@
 package dev.shears.client.openai;
 
+import dev.shears.client.ScriptedServer;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shears.lm.Completion;

@@ -1,4 +1,4 @@
-package dev.shears.client.openai;
+package dev.shears.client;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -13,26 +13,30 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A local HTTP server on 127.0.0.1 that replays scripted responses (status, body, delay, headers) in order. */
-final class ScriptedServer implements AutoCloseable {
+public final class ScriptedServer implements AutoCloseable {
 
-    record Reply(int status, String body, long delayMillis, Map<String, String> headers) {
-        static Reply ok(String body) {
+    public record Reply(int status, String body, long delayMillis, Map<String, String> headers) {
+        public static Reply ok(String body) {
             return new Reply(200, body, 0, Map.of());
         }
 
-        static Reply status(int status, String body) {
+        public static Reply status(int status, String body) {
             return new Reply(status, body, 0, Map.of());
         }
     }
 
     private final HttpServer server;
     private final ConcurrentLinkedDeque<Reply> script = new ConcurrentLinkedDeque<>();
-    final List<String> requests = new CopyOnWriteArrayList<>();
+    public final List<String> requests = new CopyOnWriteArrayList<>();
+    /** Path and {@code Authorization} header (or "-") of each request, as "path auth". */
+    public final List<String> calls = new CopyOnWriteArrayList<>();
 
-    ScriptedServer() throws IOException {
+    public ScriptedServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             requests.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            calls.add(exchange.getRequestURI().getPath() + " " + (auth == null ? "-" : auth));
             Reply r = script.isEmpty() ? Reply.status(599, "{\"error\":\"script exhausted\"}") : script.poll();
             try {
                 if (r.delayMillis() > 0) {
@@ -57,12 +61,12 @@ final class ScriptedServer implements AutoCloseable {
         server.start();
     }
 
-    ScriptedServer then(Reply r) {
+    public ScriptedServer then(Reply r) {
         script.add(r);
         return this;
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
