@@ -1,16 +1,13 @@
 package dev.shears.service;
 
-import dev.shears.config.ShearsConfig;
 import dev.shears.error.ErrorType;
 import dev.shears.error.ShearsException;
-import dev.shears.inference.Admission;
 import dev.shears.inference.InferenceException;
 import dev.shears.pruning.Document;
 import dev.shears.pruning.DocumentScores;
 import dev.shears.pruning.PruningOptions;
 import dev.shears.pruning.PruningResult;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Comparator;
@@ -34,17 +31,10 @@ public class ContextPruningService {
     ShearsModels models;
 
     @Inject
-    ShearsConfig config;
+    RequestAdmission admission;
 
     @Inject
     MeterRegistry registry;
-
-    private Admission admission;
-
-    @PostConstruct
-    void init() {
-        admission = Requests.admission(config);
-    }
 
     public record Timed<T>(T result, RequestTimings timings) {}
 
@@ -83,7 +73,7 @@ public class ContextPruningService {
         if (!models.ready()) {
             throw new ShearsException(ErrorType.MODEL_UNAVAILABLE, "the model is still loading; retry when /q/health/ready is UP");
         }
-        return admission.call(() -> {
+        return admission.pruning().call(() -> {
             RequestTimings timings = new RequestTimings(registry, endpoint, abandoned);
             try {
                 return new Timed<>(work.apply(timings), timings);

@@ -1,7 +1,6 @@
 package dev.shears.service;
 
 import dev.shears.config.ShearsConfig;
-import dev.shears.inference.Admission;
 import dev.shears.lm.Completion;
 import dev.shears.lm.LanguageModel;
 import dev.shears.lm.LanguageModelException;
@@ -9,7 +8,6 @@ import dev.shears.lm.SamplingRequest;
 import dev.shears.lm.ScoredText;
 import dev.shears.lm.TokenLogProb;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -32,17 +30,13 @@ public class LocalCompletionService {
     LanguageModelFailures failures;
 
     @Inject
+    RequestAdmission admission;
+
+    @Inject
     ShearsConfig config;
 
     @Inject
     MeterRegistry registry;
-
-    private Admission admission;
-
-    @PostConstruct
-    void init() {
-        admission = Requests.admission(config);
-    }
 
     /** One choice: its text (prompt first when echoed) and tokens with offsets into that text. */
     public record Choice(String text, List<TokenLogProb> tokens, String finishReason) {}
@@ -61,7 +55,7 @@ public class LocalCompletionService {
 
     public Result run(GenerationPlan plan, String endpoint, BooleanSupplier abandoned) {
         LanguageModel model = local.require().forRequest(config.limits().requestTimeout(), abandoned);
-        return admission.call(() -> {
+        return admission.languageModel().call(() -> {
             RequestTimings timings = new RequestTimings(registry, endpoint, abandoned);
             try {
                 return execute(model, plan, timings);

@@ -6,6 +6,7 @@ import dev.shears.onnx.EncoderInputs;
 import dev.shears.onnx.ModelLoadException;
 import dev.shears.onnx.ModelLocation;
 import dev.shears.onnx.ModelManifest;
+import dev.shears.onnx.OnnxModel;
 import dev.shears.onnx.OnnxSessions;
 import dev.shears.onnx.RuntimeOptions;
 import dev.shears.onnx.TextTokenizer;
@@ -25,39 +26,21 @@ import java.util.stream.IntStream;
  * Inputs are fed as direct buffers; batches are formed from length-sorted texts under a padded-token budget,
  * so short sentences are not padded to the longest one in the request.
  */
-public final class EncoderModel implements AutoCloseable {
+public final class EncoderModel extends OnnxModel {
 
-    private final ModelManifest manifest;
-    private final String checksum;
-    private final OrtSession session;
-    private final TextTokenizer tokenizer;
-    private final Set<String> inputNames;
     private final String outputName;
-    private final long clsId;
-    private final long sepId;
     private final int maxBatchSize;
     private final int maxBatchTokens;
 
     private EncoderModel(ModelManifest manifest, String checksum, OrtSession session, TextTokenizer tokenizer,
             int maxBatchSize, int maxBatchTokens) {
-        this.manifest = manifest;
-        this.checksum = checksum;
-        this.session = session;
-        this.tokenizer = tokenizer;
-        this.inputNames = session.getInputNames();
+        super(manifest, checksum, session, tokenizer);
         this.outputName = manifest.outputs() == null || manifest.outputs().isEmpty()
                 ? session.getOutputNames().iterator().next()
                 : manifest.outputs().get(0);
         this.maxBatchSize = maxBatchSize;
         this.maxBatchTokens = maxBatchTokens;
-        long[] specials = tokenizer.encode("", true).ids();
-        if (specials.length != 2) {
-            throw new ModelLoadException("model '" + manifest.id() + "': expected the tokenizer to wrap text in two"
-                    + " special tokens ([CLS] ... [SEP]), got " + specials.length);
-        }
-        this.clsId = specials[0];
-        this.sepId = specials[1];
-        requireDeclaredIo();
+        requireInputsAndOutputs(List.of(outputName));
     }
 
     /**
@@ -72,19 +55,6 @@ public final class EncoderModel implements AutoCloseable {
         byte[] tokenizerJson = location.readVerified(manifest, ModelManifest.TOKENIZER);
         return OnnxSessions.openWithTokenizer(manifest, verified, graph, tokenizerJson, options, (checksum, session, tokenizer) ->
                 new EncoderModel(manifest, checksum, session, tokenizer, maxBatchSize, maxBatchTokens));
-    }
-
-    public ModelManifest manifest() {
-        return manifest;
-    }
-
-    /** sha256 of the ONNX graph: identifies the model in cache keys and in responses. */
-    public String checksum() {
-        return checksum;
-    }
-
-    public TextTokenizer tokenizer() {
-        return tokenizer;
     }
 
     public int maxLength() {
@@ -209,19 +179,4 @@ public final class EncoderModel implements AutoCloseable {
         return pooled;
     }
 
-    private void requireDeclaredIo() {
-        List<String> problems = EncoderInputs.missingInputs(inputNames);
-        if (!session.getOutputNames().contains(outputName)) {
-            problems.add("graph has no output '" + outputName + "' (outputs: " + session.getOutputNames() + ")");
-        }
-        if (!problems.isEmpty()) {
-            throw new ModelLoadException("model '" + manifest.id() + "' does not match its manifest: " + String.join("; ", problems));
-        }
-    }
-
-    @Override
-    public void close() {
-        tokenizer.close();
-        OnnxSessions.closeQuietly(session);
-    }
 }

@@ -12,6 +12,7 @@ import dev.shears.inference.InferenceException;
 import dev.shears.onnx.ModelLoadException;
 import dev.shears.onnx.ModelLocation;
 import dev.shears.onnx.ModelManifest;
+import dev.shears.onnx.OnnxModel;
 import dev.shears.onnx.OnnxSessions;
 import dev.shears.onnx.RuntimeOptions;
 import dev.shears.onnx.TextTokenizer;
@@ -30,7 +31,7 @@ import java.util.Set;
  * batched in length order and padded with attention mask 0; per-block results do not depend on the batch.
  * Graph signature: see {@code models/README.md}.
  */
-public final class OnnxProvenceModel implements TokenKeepModel, AutoCloseable {
+public final class OnnxProvenceModel extends OnnxModel implements TokenKeepModel {
 
     public static final String INPUT_IDS = EncoderInputs.INPUT_IDS;
     public static final String ATTENTION_MASK = EncoderInputs.ATTENTION_MASK;
@@ -38,24 +39,13 @@ public final class OnnxProvenceModel implements TokenKeepModel, AutoCloseable {
     public static final String KIND_LOGITS = "keep_logits";
     public static final String KIND_PROBS = "keep_probs";
 
-    private final ModelManifest manifest;
     private final ModelManifest.Provence spec;
-    private final String checksum;
-    private final OrtSession session;
-    private final TextTokenizer tokenizer;
-    private final Set<String> inputNames;
     private final boolean probsOutput;
-    private final long clsId;
-    private final long sepId;
     private final int batchSize;
 
     private OnnxProvenceModel(ModelManifest manifest, String checksum, OrtSession session, TextTokenizer tokenizer) {
-        this.manifest = manifest;
+        super(manifest, checksum, session, tokenizer);
         this.spec = manifest.provence();
-        this.checksum = checksum;
-        this.session = session;
-        this.tokenizer = tokenizer;
-        this.inputNames = session.getInputNames();
         String kind = spec.tokenOutputKind() == null ? KIND_LOGITS : spec.tokenOutputKind().toLowerCase(Locale.ROOT);
         if (!kind.equals(KIND_LOGITS) && !kind.equals(KIND_PROBS)) {
             throw new ModelLoadException("model '" + manifest.id() + "': token_output_kind must be '" + KIND_LOGITS + "' or '"
@@ -63,14 +53,7 @@ public final class OnnxProvenceModel implements TokenKeepModel, AutoCloseable {
         }
         this.probsOutput = kind.equals(KIND_PROBS);
         this.batchSize = spec.batchSize() == null || spec.batchSize() < 1 ? 16 : spec.batchSize();
-        long[] specials = tokenizer.encode("", true).ids();
-        if (specials.length != 2) {
-            throw new ModelLoadException("model '" + manifest.id() + "': expected the tokenizer to wrap text in two special"
-                    + " tokens, got " + specials.length);
-        }
-        this.clsId = specials[0];
-        this.sepId = specials[1];
-        requireDeclaredIo();
+        requireInputsAndOutputs(Arrays.asList(spec.rankOutput(), spec.tokenOutput()));
         // enum names are checked at load time, not at the first request
         rounding();
         scoreScale();
@@ -89,18 +72,6 @@ public final class OnnxProvenceModel implements TokenKeepModel, AutoCloseable {
         }
         return OnnxSessions.openWithTokenizer(manifest, files.get(ModelManifest.MODEL), files.get(ModelManifest.TOKENIZER),
                 options, (checksum, session, tokenizer) -> new OnnxProvenceModel(manifest, checksum, session, tokenizer));
-    }
-
-    public ModelManifest manifest() {
-        return manifest;
-    }
-
-    public String checksum() {
-        return checksum;
-    }
-
-    public TextTokenizer tokenizer() {
-        return tokenizer;
     }
 
     public SentenceRounding rounding() {
@@ -205,21 +176,4 @@ public final class OnnxProvenceModel implements TokenKeepModel, AutoCloseable {
         return out;
     }
 
-    private void requireDeclaredIo() {
-        List<String> problems = EncoderInputs.missingInputs(inputNames);
-        for (String name : new String[] {spec.rankOutput(), spec.tokenOutput()}) {
-            if (name == null || !session.getOutputNames().contains(name)) {
-                problems.add("graph has no output '" + name + "' (outputs: " + session.getOutputNames() + ")");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new ModelLoadException("model '" + manifest.id() + "' does not match its manifest: " + String.join("; ", problems));
-        }
-    }
-
-    @Override
-    public void close() {
-        tokenizer.close();
-        OnnxSessions.closeQuietly(session);
-    }
 }
