@@ -2,6 +2,7 @@ package dev.shears.api;
 
 import dev.shears.api.dto.PruneRequest;
 import dev.shears.api.dto.PruneResponse;
+import dev.shears.api.error.ErrorResponse;
 import dev.shears.pruning.PruningResult;
 import dev.shears.service.ContextPruningService;
 import io.vertx.core.http.HttpServerRequest;
@@ -14,11 +15,30 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code POST /v1/context/prune}: query-aware pruning of retrieved passages. */
 @Path("/v1/context/prune")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "400", description = ApiDocs.INVALID_REQUEST, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "401", description = ApiDocs.UNAUTHORIZED, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "413", description = ApiDocs.PAYLOAD_TOO_LARGE, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "429", description = ApiDocs.OVERLOADED, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "500", description = ApiDocs.INTERNAL, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "503", description = ApiDocs.MODEL_LOADING, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "504", description = ApiDocs.TIMEOUT, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
 public class ContextPruneResource {
 
     @Inject
@@ -32,6 +52,11 @@ public class ContextPruneResource {
             description = "Scores every sentence against the query and keeps those above the threshold. pruned_text holds"
                     + " exact substrings of each input text in their original order; scores and character spans of every"
                     + " sentence are returned for inspection.")
+    @APIResponse(responseCode = "200", description = "The pruned documents, in input order, with the request's totals",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = PruneResponse.class)),
+            headers = @Header(name = ApiDocs.TOTAL_TIME_HEADER, description = ApiDocs.TOTAL_TIME,
+                    schema = @Schema(type = SchemaType.NUMBER)))
     public Response prune(PruneRequest request, @Context HttpServerRequest http) {
         long started = System.nanoTime();
         PruneRequestReader.Input input = reader.read(request);

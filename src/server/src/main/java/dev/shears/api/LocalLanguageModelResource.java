@@ -1,8 +1,11 @@
 package dev.shears.api;
 
 import dev.shears.api.dto.openai.ChatCompletionRequest;
+import dev.shears.api.dto.openai.ChatCompletionResponse;
 import dev.shears.api.dto.openai.CompletionRequest;
+import dev.shears.api.dto.openai.CompletionResponse;
 import dev.shears.api.dto.openai.ModelList;
+import dev.shears.api.error.ErrorResponse;
 import dev.shears.config.LanguageModelConfig;
 import dev.shears.error.ErrorType;
 import dev.shears.error.ShearsException;
@@ -22,6 +25,11 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * The locally hosted language model ({@code shears.lm.location}) over the OpenAI API, under its own prefix
@@ -31,6 +39,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/local/v1")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "401", description = ApiDocs.UNAUTHORIZED, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "500", description = ApiDocs.INTERNAL, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "503", description = ApiDocs.LOCAL_MODEL_UNAVAILABLE, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
 public class LocalLanguageModelResource {
 
     static final String COMPLETIONS_ENDPOINT = "local_completions";
@@ -54,6 +68,21 @@ public class LocalLanguageModelResource {
     @Operation(summary = "Complete prompts with the local model (OpenAI completions)",
             description = "logprobs: 0|1 returns each token's log-prob (top_logprobs is null). echo: true with"
                     + " max_tokens: 0 returns the prompt's own token log-probs; a first token nothing predicts has null.")
+    @APIResponse(responseCode = "200", description = "A text_completion object",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = CompletionResponse.class)),
+            headers = @Header(name = ApiDocs.TOTAL_TIME_HEADER, description = ApiDocs.TOTAL_TIME,
+                    schema = @Schema(type = SchemaType.NUMBER)))
+    @APIResponse(responseCode = "400", description = ApiDocs.INVALID_REQUEST, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "404", description = ApiDocs.MODEL_NOT_SERVED, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "413", description = ApiDocs.PAYLOAD_TOO_LARGE, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "429", description = ApiDocs.OVERLOADED, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "504", description = ApiDocs.TIMEOUT, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     public Response completions(CompletionRequest request, @Context HttpServerRequest http) {
         long started = System.nanoTime();
         GenerationPlan plan = reader.completion(request);
@@ -65,6 +94,21 @@ public class LocalLanguageModelResource {
     @Operation(summary = "Chat with the local model (OpenAI chat completions, ChatML prompt)",
             description = "Messages are rendered with the ChatML template; logprobs: true returns"
                     + " choices[].logprobs.content[{token, logprob, bytes}] for the generated tokens.")
+    @APIResponse(responseCode = "200", description = "A chat.completion object",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ChatCompletionResponse.class)),
+            headers = @Header(name = ApiDocs.TOTAL_TIME_HEADER, description = ApiDocs.TOTAL_TIME,
+                    schema = @Schema(type = SchemaType.NUMBER)))
+    @APIResponse(responseCode = "400", description = ApiDocs.INVALID_REQUEST, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "404", description = ApiDocs.MODEL_NOT_SERVED, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "413", description = ApiDocs.PAYLOAD_TOO_LARGE, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "429", description = ApiDocs.OVERLOADED, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+    @APIResponse(responseCode = "504", description = ApiDocs.TIMEOUT, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     public Response chat(ChatCompletionRequest request, @Context HttpServerRequest http) {
         long started = System.nanoTime();
         GenerationPlan plan = reader.chat(request);
@@ -81,6 +125,8 @@ public class LocalLanguageModelResource {
     @GET
     @Path("/models")
     @Operation(summary = "The local model served under /local/v1")
+    @APIResponse(responseCode = "200", description = "The served model", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ModelList.class)))
     public ModelList models() {
         return new ModelList("list", List.of(new ModelList.Model(service.modelId(), "model", 0, "shears",
                 service.contextLength())));

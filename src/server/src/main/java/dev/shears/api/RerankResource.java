@@ -2,6 +2,7 @@ package dev.shears.api;
 
 import dev.shears.api.dto.RerankRequest;
 import dev.shears.api.dto.RerankResponse;
+import dev.shears.api.error.ErrorResponse;
 import dev.shears.error.ShearsException;
 import dev.shears.service.ContextPruningService;
 import jakarta.inject.Inject;
@@ -17,6 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Cohere-compatible reranking, so LangChain4j's {@code CohereScoringModel} (base URL {@code …/v1/}) and
@@ -27,6 +33,20 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "400", description = ApiDocs.INVALID_REQUEST, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "401", description = ApiDocs.UNAUTHORIZED, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "413", description = ApiDocs.PAYLOAD_TOO_LARGE, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "429", description = ApiDocs.OVERLOADED, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "500", description = ApiDocs.INTERNAL, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "503", description = ApiDocs.MODEL_LOADING, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
+@APIResponse(responseCode = "504", description = ApiDocs.TIMEOUT, content = @Content(
+        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
 public class RerankResource {
 
     @Inject
@@ -38,6 +58,11 @@ public class RerankResource {
     @POST
     @Path("v1/rerank")
     @Operation(summary = "Rerank documents by relevance to the query (Cohere v1 shape)")
+    @APIResponse(responseCode = "200", description = "Results by relevance, best first, each naming its input index",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RerankResponse.class)),
+            headers = @Header(name = ApiDocs.TOTAL_TIME_HEADER, description = ApiDocs.TOTAL_TIME,
+                    schema = @Schema(type = SchemaType.NUMBER)))
     public Response rerankV1(RerankRequest request, @Context HttpServerRequest http) {
         return rerank(request, "1", http);
     }
@@ -45,6 +70,11 @@ public class RerankResource {
     @POST
     @Path("v2/rerank")
     @Operation(summary = "Rerank documents by relevance to the query (Cohere v2 shape)")
+    @APIResponse(responseCode = "200", description = "Results by relevance, best first, each naming its input index",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = RerankResponse.class)),
+            headers = @Header(name = ApiDocs.TOTAL_TIME_HEADER, description = ApiDocs.TOTAL_TIME,
+                    schema = @Schema(type = SchemaType.NUMBER)))
     public Response rerankV2(RerankRequest request, @Context HttpServerRequest http) {
         return rerank(request, "2", http);
     }

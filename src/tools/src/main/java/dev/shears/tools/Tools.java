@@ -7,6 +7,8 @@ import dev.shears.tools.bench.ThroughputBench;
 import dev.shears.tools.eval.EvaluateCommand;
 import dev.shears.tools.eval.FitHeadCommand;
 import dev.shears.tools.eval.TrainProvenceHeadCommand;
+import dev.shears.onnx.ModelDirectory;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,6 +32,7 @@ public final class Tools {
         COMMANDS.put("evaluate", new Entry(EvaluateCommand::main, "pruning quality on WikiQA-format data, with a threshold sweep"));
         COMMANDS.put("fit-head", new Entry(FitHeadCommand::main, "fit an encoder's similarity head; prints the manifest block"));
         COMMANDS.put("train-provence-head", new Entry(TrainProvenceHeadCommand::main, "train Provence heads on a frozen encoder"));
+        COMMANDS.put("pin-model", new Entry(Tools::pinModel, "write manifest.json pinning the sha256 of every file of a model directory"));
         COMMANDS.put("bench-latency", new Entry(PruneLatencyBench::main, "added latency per request against a running service"));
         COMMANDS.put("bench-throughput", new Entry(ThroughputBench::main, "throughput at saturation: HTTP vs raw ONNX Runtime vs LangChain4j"));
         COMMANDS.put("bench-soak", new Entry(SoakBench::main, "memory of a running service under sustained load"));
@@ -37,6 +40,16 @@ public final class Tools {
     }
 
     private Tools() {}
+
+    private static void pinModel(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: pin-model DIRECTORY   (an Optimum causal-LM export you have checked)");
+            System.exit(2);
+        }
+        Path dir = Path.of(args[0]);
+        ModelDirectory.pin(dir);
+        System.out.println("wrote " + dir.resolve("manifest.json"));
+    }
 
     public static void main(String[] args) throws Exception {
         Entry entry = args.length == 0 ? null : COMMANDS.get(args[0]);

@@ -3,6 +3,7 @@ package dev.shears.api.dto;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * {@code POST /v1/context/prune}. {@code documents} holds strings or {@code {id, text, title?, metadata?}}
@@ -10,6 +11,7 @@ import java.util.List;
  */
 public record PruneRequest(
         String query,
+        @Schema(description = "Each a string, or an object {text, id?, title?, metadata?}; mixed is fine")
         List<JsonNode> documents,
         Double threshold,
         @JsonProperty("top_n") Integer topN,

@@ -8,10 +8,12 @@ import dev.shears.pruning.PruningResult;
 import dev.shears.pruning.ScoredSentence;
 import java.util.List;
 import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Pruned documents in input order, with the request's totals. */
 public record PruneResponse(String model, double threshold, List<Doc> documents, Totals totals) {
 
+    @Schema(name = "PrunedDocument")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Doc(
             int index,
@@ -24,10 +26,11 @@ public record PruneResponse(String model, double threshold, List<Doc> documents,
             @JsonProperty("chars_after") int charsAfter,
             @JsonProperty("tokens_before") int tokensBefore,
             @JsonProperty("tokens_after") int tokensAfter,
-            JsonNode metadata,
+            @Schema(description = "The request document's metadata, as sent") JsonNode metadata,
             List<Sentence> sentences) {}
 
     /** A sentence of the input text: [start, end) in characters (UTF-16 code units, as JavaScript and Java count). */
+    @Schema(name = "PrunedSentence")
     public record Sentence(int start, int end, String text, String kind, double score, int tokens, boolean kept) {
         static Sentence of(ScoredSentence s) {
             return new Sentence(s.start(), s.end(), s.text(), s.kind().name().toLowerCase(Locale.ROOT), round(s.score()),
@@ -35,6 +38,7 @@ public record PruneResponse(String model, double threshold, List<Doc> documents,
         }
     }
 
+    @Schema(name = "PruneTotals")
     public record Totals(
             int documents,
             @JsonProperty("chars_before") int charsBefore,

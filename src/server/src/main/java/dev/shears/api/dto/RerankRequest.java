@@ -3,6 +3,7 @@ package dev.shears.api.dto;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Cohere-compatible {@code POST /v1/rerank} and {@code /v2/rerank}: the fields Cohere's v1 and v2 APIs, and
@@ -12,6 +13,7 @@ import java.util.List;
 public record RerankRequest(
         String model,
         String query,
+        @Schema(description = "Each a string, or an object {text, id?, title?, metadata?}; mixed is fine")
         List<JsonNode> documents,
         @JsonProperty("top_n") Integer topN,
         @JsonProperty("return_documents") Boolean returnDocuments,

@@ -21,10 +21,10 @@ import java.util.function.IntSupplier;
  * Throughput of the local language model, not run in CI. Exports a GPT-2 style and a Llama style decoder of a
  * few million parameters into {@code target/bench-lm/}, then measures (warm-up, repetitions, medians)
  * teacher-forced scoring and greedy generation in tokens/s, in-process and over HTTP against
- * {@code /local/v1/completions} of a Shears started from {@code target/quarkus-app/quarkus-run.jar} (build it
+ * {@code /local/v1/completions} of a Shears started from {@code src/server/target/quarkus-app/quarkus-run.jar} (build it
  * first with {@code mvn -q package -DskipTests}; without it the HTTP rows are skipped).
  *
- * <pre>mvn -q compile exec:java -Dexec.mainClass=dev.shears.tools.bench.LanguageModelBench [-Dexec.args="--threads 2 --reps 10"]</pre>
+ * <pre>java -jar src/tools/target/shears-tools.jar bench-lm [--threads 2 --reps 10]</pre>
  */
 public final class LanguageModelBench {
 

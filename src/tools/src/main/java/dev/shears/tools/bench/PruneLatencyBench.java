@@ -24,9 +24,8 @@ import java.util.Map;
  * server's total once queue wait and inference are taken out.
  *
  * <pre>
- * java -Dshears.cache.max-bytes=0 -jar target/quarkus-app/quarkus-run.jar &amp;
- * mvn -q exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.shears.tools.bench.PruneLatencyBench \
- *     -Dexec.args="http://localhost:8080 ../shared/datasets/wikiqa/WikiQA-train.tsv.gz 10 100"
+ * java -Dshears.cache.max-bytes=0 -jar src/server/target/quarkus-app/quarkus-run.jar &amp;
+ * java -jar src/tools/target/shears-tools.jar bench-latency http://localhost:8080 ../shared/datasets/wikiqa/WikiQA-train.tsv.gz 10 100
  * </pre>
  */
 public final class PruneLatencyBench {

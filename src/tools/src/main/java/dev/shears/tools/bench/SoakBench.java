@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * server's resident memory is sampled every 30 s. Flat RSS after warm-up means no native tensor leaks.
  *
  * <pre>
- * java -Dshears.cache.max-bytes=0 -jar target/quarkus-app/quarkus-run.jar &amp;
- * mvn -q exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.shears.tools.bench.SoakBench \
- *     -Dexec.args="http://localhost:8080 $(pgrep -f quarkus-run.jar) ../shared/datasets/wikiqa/WikiQA-train.tsv.gz 10 4"
+ * java -Dshears.cache.max-bytes=0 -jar src/server/target/quarkus-app/quarkus-run.jar &amp;
+ * java -jar src/tools/target/shears-tools.jar bench-soak http://localhost:8080 $(pgrep -f quarkus-run.jar) \
+ *     ../shared/datasets/wikiqa/WikiQA-train.tsv.gz 10 4
  * </pre>
  */
 public final class SoakBench {

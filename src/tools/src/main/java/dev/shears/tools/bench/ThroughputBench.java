@@ -61,8 +61,7 @@ import java.util.function.IntConsumer;
  *
  * <pre>
  * mvn -q -B package -DskipTests
- * mvn -q exec:java -Dexec.classpathScope=test -Dexec.mainClass=dev.shears.tools.bench.ThroughputBench \
- *     -Dexec.args="../shared/datasets/wikiqa/WikiQA-dev.tsv.gz 4 3"
+ * java -jar src/tools/target/shears-tools.jar bench-throughput ../shared/datasets/wikiqa/WikiQA-dev.tsv.gz 4 3
  * </pre>
  * Arguments: dataset, HTTP clients (default 4), rounds (default 3). Not part of CI.
  */

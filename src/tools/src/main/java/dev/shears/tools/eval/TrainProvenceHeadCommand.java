@@ -324,9 +324,9 @@ public final class TrainProvenceHeadCommand {
         training.put("threshold_rule", "highest threshold of the sweep with answer kept >= " + s.targetAnswerKept()
                 + " on the calibration questions");
         training.put("train_seconds", Math.round(trainSeconds));
-        training.put("command", "mvn -q compile exec:java -Dexec.mainClass=dev.shears.tools.eval.TrainProvenceHeadCommand -Dexec.args=\""
+        training.put("command", "java -jar src/tools/target/shears-tools.jar train-provence-head "
                 + s.data() + " --out " + s.out() + " --hidden " + s.hidden() + " --epochs " + s.epochs() + " --token-stride "
-                + s.tokenStride() + " --gate " + s.gate() + " --seed " + s.seed() + (s.limit() > 0 ? " --limit " + s.limit() : "") + "\"");
+                + s.tokenStride() + " --gate " + s.gate() + " --seed " + s.seed() + (s.limit() > 0 ? " --limit " + s.limit() : ""));
         Map<String, Object> provence = new LinkedHashMap<>();
         provence.put("rank_output", ProvenceHeadGraph.RANK_OUTPUT);
         provence.put("token_output", ProvenceHeadGraph.TOKEN_OUTPUT);

@@ -3,6 +3,7 @@ package dev.shears.api.dto.openai;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** {@code POST /local/v1/chat/completions}, OpenAI's chat request (text content only). */
 public record ChatCompletionRequest(
@@ -13,7 +14,7 @@ public record ChatCompletionRequest(
         Double temperature,
         @JsonProperty("top_p") Double topP,
         Integer n,
-        JsonNode stop,
+        @Schema(description = "A string or a list of strings") JsonNode stop,
         Long seed,
         Boolean logprobs,
         @JsonProperty("top_logprobs") Integer topLogprobs,
@@ -21,5 +22,6 @@ public record ChatCompletionRequest(
         String user) {
 
     /** One message: {@code role} is system, user or assistant; {@code content} plain text. */
+    @Schema(name = "ChatMessage")
     public record Message(String role, String content, String name) {}
 }

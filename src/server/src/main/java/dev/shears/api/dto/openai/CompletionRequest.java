@@ -2,6 +2,7 @@ package dev.shears.api.dto.openai;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * {@code POST /local/v1/completions}, OpenAI's legacy completions request. {@code prompt} is a string or a list
@@ -10,12 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record CompletionRequest(
         String model,
-        JsonNode prompt,
+        @Schema(description = "A string or a list of strings") JsonNode prompt,
         @JsonProperty("max_tokens") Integer maxTokens,
         Double temperature,
         @JsonProperty("top_p") Double topP,
         Integer n,
-        JsonNode stop,
+        @Schema(description = "A string or a list of strings") JsonNode stop,
         Long seed,
         Integer logprobs,
         Boolean echo,
