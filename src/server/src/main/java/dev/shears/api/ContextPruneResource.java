@@ -2,7 +2,6 @@ package dev.shears.api;
 
 import dev.shears.api.dto.PruneRequest;
 import dev.shears.api.dto.PruneResponse;
-import dev.shears.api.error.ErrorResponse;
 import dev.shears.pruning.PruningResult;
 import dev.shears.service.ContextPruningService;
 import io.vertx.core.http.HttpServerRequest;
@@ -25,20 +24,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Path("/v1/context/prune")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "400", description = ApiDocs.INVALID_REQUEST, content = @Content(
-        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-@APIResponse(responseCode = "401", description = ApiDocs.UNAUTHORIZED, content = @Content(
-        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-@APIResponse(responseCode = "413", description = ApiDocs.PAYLOAD_TOO_LARGE, content = @Content(
-        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-@APIResponse(responseCode = "429", description = ApiDocs.OVERLOADED, content = @Content(
-        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-@APIResponse(responseCode = "500", description = ApiDocs.INTERNAL, content = @Content(
-        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-@APIResponse(responseCode = "503", description = ApiDocs.MODEL_LOADING, content = @Content(
-        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-@APIResponse(responseCode = "504", description = ApiDocs.TIMEOUT, content = @Content(
-        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
 public class ContextPruneResource {
 
     @Inject

@@ -5,7 +5,6 @@ import dev.shears.api.dto.openai.ChatCompletionResponse;
 import dev.shears.api.dto.openai.CompletionRequest;
 import dev.shears.api.dto.openai.CompletionResponse;
 import dev.shears.api.dto.openai.ModelList;
-import dev.shears.api.error.ErrorResponse;
 import dev.shears.config.LanguageModelConfig;
 import dev.shears.error.ErrorType;
 import dev.shears.error.ShearsException;
@@ -39,12 +38,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Path("/local/v1")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
-@APIResponse(responseCode = "401", description = ApiDocs.UNAUTHORIZED, content = @Content(
-        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-@APIResponse(responseCode = "500", description = ApiDocs.INTERNAL, content = @Content(
-        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-@APIResponse(responseCode = "503", description = ApiDocs.LOCAL_MODEL_UNAVAILABLE, content = @Content(
-        mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
 public class LocalLanguageModelResource {
 
     static final String COMPLETIONS_ENDPOINT = "local_completions";
@@ -73,16 +66,6 @@ public class LocalLanguageModelResource {
                     schema = @Schema(implementation = CompletionResponse.class)),
             headers = @Header(name = ApiDocs.TOTAL_TIME_HEADER, description = ApiDocs.TOTAL_TIME,
                     schema = @Schema(type = SchemaType.NUMBER)))
-    @APIResponse(responseCode = "400", description = ApiDocs.INVALID_REQUEST, content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-    @APIResponse(responseCode = "404", description = ApiDocs.MODEL_NOT_SERVED, content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-    @APIResponse(responseCode = "413", description = ApiDocs.PAYLOAD_TOO_LARGE, content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-    @APIResponse(responseCode = "429", description = ApiDocs.OVERLOADED, content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-    @APIResponse(responseCode = "504", description = ApiDocs.TIMEOUT, content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     public Response completions(CompletionRequest request, @Context HttpServerRequest http) {
         long started = System.nanoTime();
         GenerationPlan plan = reader.completion(request);
@@ -99,16 +82,6 @@ public class LocalLanguageModelResource {
                     schema = @Schema(implementation = ChatCompletionResponse.class)),
             headers = @Header(name = ApiDocs.TOTAL_TIME_HEADER, description = ApiDocs.TOTAL_TIME,
                     schema = @Schema(type = SchemaType.NUMBER)))
-    @APIResponse(responseCode = "400", description = ApiDocs.INVALID_REQUEST, content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-    @APIResponse(responseCode = "404", description = ApiDocs.MODEL_NOT_SERVED, content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-    @APIResponse(responseCode = "413", description = ApiDocs.PAYLOAD_TOO_LARGE, content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-    @APIResponse(responseCode = "429", description = ApiDocs.OVERLOADED, content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
-    @APIResponse(responseCode = "504", description = ApiDocs.TIMEOUT, content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ErrorResponse.class)))
     public Response chat(ChatCompletionRequest request, @Context HttpServerRequest http) {
         long started = System.nanoTime();
         GenerationPlan plan = reader.chat(request);
