@@ -44,7 +44,7 @@ public final class ShearsClient implements AutoCloseable {
 
     /**
      * What to prune and how; null options take the server's defaults. {@code targetRatio} and {@code tokenBudget}
-     * are alternatives to {@code threshold} (see the README).
+     * are alternatives to {@code threshold} (see src/docs/api.md).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PruneRequest(String query, List<Passage> documents, Double threshold, Integer topN,

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Language-model settings under {@code shears.lm.*}: the locally hosted model served at {@code /local/v1/*}
- * and the remote OpenAI-compatible source later features use. Each key is listed in README's configuration table.
+ * and the remote OpenAI-compatible source later features use. Each key is listed in src/docs/configuration.md.
  */
 @ConfigMapping(prefix = "shears.lm")
 public interface LanguageModelConfig {

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** All of Shears' own settings, under {@code shears.*}; each is listed in README's configuration table. */
+/** All of Shears' own settings, under {@code shears.*}; each is listed in src/docs/configuration.md. */
 @ConfigMapping(prefix = "shears")
 public interface ShearsConfig {
 
