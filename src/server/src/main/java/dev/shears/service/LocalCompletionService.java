@@ -4,6 +4,7 @@ import dev.shears.config.ShearsConfig;
 import dev.shears.lm.Completion;
 import dev.shears.lm.LanguageModel;
 import dev.shears.lm.LanguageModelException;
+import dev.shears.lm.LanguageModelQueue;
 import dev.shears.lm.SamplingRequest;
 import dev.shears.lm.ScoredText;
 import dev.shears.lm.TokenLogProb;
@@ -13,6 +14,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToIntFunction;
 
 /**
  * Runs {@link GenerationPlan}s on the local language model, through the {@link LanguageModel} SPI, for the
@@ -54,25 +56,30 @@ public class LocalCompletionService {
     }
 
     public Result run(GenerationPlan plan, String endpoint, BooleanSupplier abandoned) {
-        LanguageModel model = local.require().forRequest(config.limits().requestTimeout(), abandoned);
+        LanguageModelQueue queue = local.require();
+        LanguageModel model = queue.forRequest(config.limits().requestTimeout(), abandoned);
         return admission.languageModel().call(() -> {
             RequestTimings timings = new RequestTimings(registry, endpoint, abandoned);
             try {
-                return execute(model, plan, timings);
+                return execute(model, queue.model()::countTokens, plan, timings);
             } catch (LanguageModelException e) {
                 throw failures.translate(e);
             }
         });
     }
 
-    private Result execute(LanguageModel model, GenerationPlan plan, RequestTimings timings) {
+    /**
+     * @param countTokens the local model's tokenizer, called on the request thread: counting is no model work, and
+     *     queueing it would make every prompt wait its turn twice
+     */
+    private Result execute(LanguageModel model, ToIntFunction<String> countTokens, GenerationPlan plan, RequestTimings timings) {
         List<ScoredText> echoed = plan.echo() ? timings.time("score", () -> model.scorePrompts(plan.prompts())) : null;
         List<Choice> choices = new ArrayList<>(plan.prompts().size() * plan.n());
         int promptTokens = 0;
         int completionTokens = 0;
         for (int p = 0; p < plan.prompts().size(); p++) {
             String prompt = plan.prompts().get(p);
-            promptTokens += model.countTokens(prompt);
+            promptTokens += countTokens.applyAsInt(prompt);
             List<Completion> completions = plan.maxTokens() == 0 ? nothingGenerated(plan.n())
                     : timings.time("generate", () -> model.sample(new SamplingRequest(prompt, plan.n(),
                             plan.temperature(), plan.topP(), plan.maxTokens(), plan.stop(), plan.seed())));

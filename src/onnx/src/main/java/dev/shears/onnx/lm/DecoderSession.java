@@ -120,7 +120,8 @@ final class DecoderSession implements AutoCloseable {
      */
     static DecoderSession open(ModelDirectory files, String name, RuntimeOptions options, CausalLmConfig cfg,
                                boolean heads, boolean targetHead, boolean lastHead) throws IOException, OrtException {
-        ModelProto model = ModelProto.parseFrom(files.read(name));
+        byte[] bytes = files.read(name);
+        ModelProto model = ModelProto.parseFrom(bytes);
         String id = files.path().getFileName() + "/" + name;
         OrtSession session;
         if (LogitHeads.usesExternalData(model)) {
@@ -133,8 +134,9 @@ final class DecoderSession implements AutoCloseable {
             }
             session = OnnxSessions.open(files.path().resolve(name), options, id);
         } else {
-            ModelProto graph = heads && (targetHead || lastHead) ? LogitHeads.append(model, targetHead, lastHead) : model;
-            session = OnnxSessions.open(graph.toByteArray(), options, id);
+            byte[] graph = heads && (targetHead || lastHead)
+                    ? LogitHeads.append(model, targetHead, lastHead).toByteArray() : bytes;
+            session = OnnxSessions.open(graph, options, id);
         }
         try {
             return new DecoderSession(OnnxSessions.environment(), session, name, cfg);
