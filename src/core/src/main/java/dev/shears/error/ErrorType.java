@@ -7,6 +7,8 @@ public enum ErrorType {
     NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),
     NOT_ACCEPTABLE(406),
+    /** The request body did not arrive within {@code shears.limits.body-timeout}. */
+    REQUEST_TIMEOUT(408),
     PAYLOAD_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     OVERLOADED(429),

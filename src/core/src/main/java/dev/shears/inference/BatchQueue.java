@@ -97,7 +97,8 @@ public final class BatchQueue implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             waiting.add(new Row(job, i));
         }
-        return Deadlines.await(job.done, timeout);
+        return Deadlines.await(job.done, timeout, () -> "; the model had run " + (n - job.remaining.get()) + " of this"
+                + " request's " + n + " sequences: send fewer or shorter documents, or raise the timeout");
     }
 
     public int queuedSequences() {

@@ -146,4 +146,34 @@ class ContextPrunerTest {
         assertThrows(IllegalArgumentException.class, () -> new PruningOptions(null, 0, false, null, null));
         assertThrows(IllegalArgumentException.class, () -> new PruningOptions(null, null, false, 0.5, 10));
     }
+
+    @Test
+    void junk_is_never_kept_whatever_its_score() {
+        String junk = "Paris.\n\n" + ".".repeat(50) + "\n\nA. A. A.\n\n```\n" + "x = 1\n".repeat(50) + "```\n";
+        PruningResult r = pruner.prune("paris", List.of(Document.of(junk)), new PruningOptions(0.0, null, false, null, null));
+        assertEquals("Paris.", r.documents().get(0).prunedText(), "a threshold of 0 keeps every sentence but the junk");
+    }
+
+    @Test
+    void a_kept_table_row_keeps_the_header_and_separator_rows() {
+        String table = "Heights of towers.\n\n| Tower | Height |\n|---|---|\n| Eiffel | 330 m |\n| Tokyo | 333 m |\n";
+        PruningResult r = pruner.prune("eiffel", List.of(Document.of(table)), PruningOptions.defaults());
+        assertEquals("| Tower | Height |\n|---|---|\n| Eiffel | 330 m |", r.documents().get(0).prunedText());
+    }
+
+    @Test
+    void a_table_after_a_blank_line_is_another_table() {
+        String tables = "| City | Country |\n|---|---|\n| Paris | France |\n\n| Tower | Height |\n|---|---|\n| Eiffel | 330 m |\n";
+        PruningResult r = pruner.prune("eiffel", List.of(Document.of(tables)), PruningOptions.defaults());
+        assertEquals("| Tower | Height |\n|---|---|\n| Eiffel | 330 m |", r.documents().get(0).prunedText());
+    }
+
+    @Test
+    void a_kept_list_item_keeps_the_sentence_that_leads_into_the_list() {
+        String list = "Paris has many sights. The best known are:\n\n- the Louvre\n- the Eiffel Tower\n- Notre-Dame\n\nIt rains often.";
+        PruningResult r = pruner.prune("eiffel", List.of(Document.of(list)), PruningOptions.defaults());
+        assertEquals("The best known are:\n\n- the Eiffel Tower", r.documents().get(0).prunedText());
+        PruningResult none = pruner.prune("rains", List.of(Document.of(list)), PruningOptions.defaults());
+        assertEquals("It rains often.", none.documents().get(0).prunedText(), "no item kept, no lead-in");
+    }
 }

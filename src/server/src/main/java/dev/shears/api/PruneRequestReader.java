@@ -2,6 +2,7 @@ package dev.shears.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shears.api.dto.PruneRequest;
+import dev.shears.api.error.JsonShapes;
 import dev.shears.config.ShearsConfig;
 import dev.shears.error.ShearsException;
 import dev.shears.pruning.Document;
@@ -69,11 +70,19 @@ public class PruneRequestReader {
             Document doc = document(nodes.get(i), i, limits);
             documents.add(doc);
             JsonNode node = nodes.get(i);
-            metadata.add(node != null && node.isObject() && node.has("metadata") ? node.get("metadata") : null);
+            metadata.add(metadata(node, i));
             total += doc.text().length();
         }
         limits.totalChars(total);
         return new Passages(checkedQuery, documents, metadata);
+    }
+
+    private JsonNode metadata(JsonNode document, int i) {
+        JsonNode metadata = document.isObject() ? document.get("metadata") : null;
+        if (metadata != null) {
+            limits.metadata("documents[" + i + "].metadata", metadata.toString().length());
+        }
+        return metadata;
     }
 
     private static Document document(JsonNode node, int i, RequestLimits limits) {
@@ -86,7 +95,7 @@ public class PruneRequestReader {
             return new Document(null, null, node.textValue());
         }
         if (!node.isObject()) {
-            throw ShearsException.invalid("'" + field + "' is a " + node.getNodeType().name().toLowerCase()
+            throw ShearsException.invalid("'" + field + "' is " + JsonShapes.describe(node)
                     + "; expected a string or an object with 'text'");
         }
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
@@ -101,7 +110,7 @@ public class PruneRequestReader {
         if (title != null) {
             limits.document(field + ".title", title);
         }
-        String id = node.has("id") && node.get("id").isNumber() ? node.get("id").asText() : string(node, "id", field, false);
+        String id = string(node, "id", field, false);
         return new Document(id, title, text);
     }
 
@@ -114,7 +123,7 @@ public class PruneRequestReader {
             return null;
         }
         if (!value.isTextual()) {
-            throw ShearsException.invalid("'" + field + "." + name + "' must be a string");
+            throw ShearsException.invalid("'" + field + "." + name + "' must be a string, not " + JsonShapes.describe(value));
         }
         return value.textValue();
     }

@@ -5,8 +5,7 @@ import dev.shears.config.ShearsConfig;
 
 /**
  * Checks client text against the configured limits and against what no model should see: control characters
- * (other than tab, newline and carriage return) and unpaired UTF-16 surrogates, which are what invalid UTF-8
- * turns into. Messages name the field, the limit and the setting that changes it.
+ * (other than tab, newline and carriage return) and unpaired UTF-16 surrogates, which JSON escapes can carry. Messages name the field, the limit and the setting that changes it.
  */
 public final class RequestLimits {
 
@@ -49,6 +48,13 @@ public final class RequestLimits {
         text(field, text);
     }
 
+    public void metadata(String field, int chars) {
+        if (chars > limits.maxMetadataChars()) {
+            throw ShearsException.invalid("'" + field + "' has " + chars + " characters as JSON, more than the limit of "
+                    + limits.maxMetadataChars() + " (shears.limits.max-metadata-chars)");
+        }
+    }
+
     public void totalChars(long total) {
         if (total > limits.maxTotalChars()) {
             throw ShearsException.invalid("the documents hold " + total + " characters together, more than the limit of "
@@ -56,11 +62,15 @@ public final class RequestLimits {
         }
     }
 
-    /** Refuses C0 control characters other than \t \n \r, DEL-range C1 controls are allowed, and lone surrogates. */
+    /**
+     * Refuses control characters (C0 other than tab, newline and carriage return; DEL; C1, U+0080 to U+009F,
+     * which includes U+0085 NEXT LINE) and lone surrogates. Text a model should read has none of them: they are
+     * binary junk or mis-decoded bytes, and a line break must be written as newline.
+     */
     public static void text(String field, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F)) {
                 throw ShearsException.invalid(String.format("'%s' contains the control character U+%04X at offset %d", field, (int) c, i));
             }
             if (Character.isHighSurrogate(c)) {

@@ -88,12 +88,24 @@ public interface ShearsConfig {
         @WithDefault("100000")
         int maxDocumentChars();
 
-        @WithDefault("2000000")
+        /**
+         * Characters in all documents of one request together. The default is what the default model scores well
+         * within the default request timeout on two cores (about 14 s measured; see src/docs/configuration.md).
+         */
+        @WithDefault("1000000")
         int maxTotalChars();
 
-        /** Largest request body (declared Content-Length) accepted; larger ones get 413 before being read. */
+        /** Characters of one document's {@code metadata}, as compact JSON; it is echoed back unread. */
+        @WithDefault("8192")
+        int maxMetadataChars();
+
+        /** Largest request body, declared or chunked; a declared one over it gets 413 before being read. */
         @WithDefault("8388608")
         long maxBodyBytes();
+
+        /** A body not received whole this long after its headers gets 408 and its connection is closed. */
+        @WithDefault("20s")
+        Duration bodyTimeout();
 
         /** A request whose model work has not finished after this gets 504; its work is dropped if not started. */
         @WithDefault("30s")

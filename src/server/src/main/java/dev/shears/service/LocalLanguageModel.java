@@ -38,6 +38,9 @@ public class LocalLanguageModel {
             + " (environment SHEARS_LM_LOCATION) to a directory holding an Optimum causal-LM export"
             + " (decoder_model.onnx, tokenizer.json, config.json); see models/README.md";
 
+    static final String REMOTE_IS_NOT_LOCAL = "; the remote model of shears.lm.remote.url (%s) is used by Shears'"
+            + " own features, not served again under /local/v1: call it directly";
+
     @Inject
     LanguageModelConfig config;
 
@@ -103,7 +106,9 @@ public class LocalLanguageModel {
     /** The loaded, warmed-up model behind its queue, or a 503 saying how to configure one. */
     public LanguageModelQueue require() {
         if (model == null) {
-            throw new ShearsException(ErrorType.MODEL_UNAVAILABLE, HOW_TO_CONFIGURE);
+            String remote = RemoteLanguageModelSource.options(config.remote())
+                    .map(o -> String.format(REMOTE_IS_NOT_LOCAL, o.baseUrl())).orElse("; no remote model (shears.lm.remote.url) is set either");
+            throw new ShearsException(ErrorType.MODEL_UNAVAILABLE, HOW_TO_CONFIGURE + remote);
         }
         if (!ready) {
             throw new ShearsException(ErrorType.MODEL_UNAVAILABLE, "the local language model is still loading; retry"

@@ -146,4 +146,32 @@ public abstract class ContextPruneContract {
         given().contentType(ContentType.JSON).body(Map.of("query", "q", "documents", docs)).post("/v1/context/prune")
                 .then().statusCode(200).body("documents", hasSize(40)).body("totals.chars_before", greaterThan(0));
     }
+
+    /** Pure junk scores a little above the default threshold with the default model; it must go all the same. */
+    @Test
+    void junk_is_pruned_though_the_model_scores_it_above_the_threshold() {
+        List<String> junk = List.of("```\n" + "x = 1\n".repeat(50) + "```", ".".repeat(500), "A. A. A.");
+        JsonPath r = prune(Map.of("query", "How tall is the Eiffel Tower?", "documents", junk));
+        double threshold = r.getDouble("threshold");
+        double best = 0;
+        for (int d = 0; d < junk.size(); d++) {
+            assertEquals("", r.getString("documents[" + d + "].pruned_text"), junk.get(d));
+            for (Map<String, Object> s : r.<Map<String, Object>>getList("documents[" + d + "].sentences")) {
+                best = Math.max(best, ((Number) s.get("score")).doubleValue());
+            }
+        }
+        assertTrue(best >= threshold, "the junk should score over the threshold (" + best + " < " + threshold
+                + "), or this test no longer shows that junk is dropped for what it is");
+    }
+
+    @Test
+    void a_kept_table_row_keeps_its_header_and_separator_rows() {
+        String table = "Tall structures in Paris.\n\n| Structure | Height |\n|---|---|\n| Eiffel Tower | 330 m |\n"
+                + "| Tour Montparnasse | 210 m |\n| Notre-Dame | 96 m |\n";
+        JsonPath r = prune(Map.of("query", "How tall is the Eiffel Tower?", "documents", List.of(table), "top_n", 1,
+                "token_budget", 12));
+        String kept = r.getString("documents[0].pruned_text");
+        assertTrue(kept.contains("| Eiffel Tower | 330 m |"), kept);
+        assertTrue(kept.startsWith("| Structure | Height |\n|---|---|\n"), kept);
+    }
 }

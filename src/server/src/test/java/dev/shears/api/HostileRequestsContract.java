@@ -43,7 +43,7 @@ public abstract class HostileRequestsContract {
         List<Case> cases = new ArrayList<>(List.of(
                 invalid("empty body", "", "required"),
                 invalid("null body", "null", "required"),
-                invalid("array body", "[]", "malformed"),
+                invalid("array body", "[]", "must be an object"),
                 invalid("truncated JSON", "{\"query\": \"q\", \"documents\": [", "malformed"),
                 invalid("not JSON at all", "query=paris", "malformed"),
                 invalid("missing documents", "{\"query\": \"q\"}", "'documents' is required"),
@@ -69,6 +69,12 @@ public abstract class HostileRequestsContract {
                 invalid("flag as string", "{\"query\": \"q\", \"documents\": [" + doc + "], \"return_sentences\": \"yes\"}", "return_sentences"),
                 invalid("NUL in query", "{\"query\": \"a\\u0000b\", \"documents\": [" + doc + "]}", "U+0000"),
                 invalid("escape char in document", "{\"query\": \"q\", \"documents\": [\"a\\u001bb\"]}", "U+001B"),
+                invalid("DEL in query", "{\"query\": \"a\\u007fb\", \"documents\": [" + doc + "]}", "U+007F"),
+                invalid("C1 NEXT LINE in document", "{\"query\": \"q\", \"documents\": [\"a\\u0085b\"]}", "U+0085"),
+                invalid("numeric id", "{\"query\": \"q\", \"documents\": [{\"id\": 5, \"text\": \"x\"}]}", "'documents[0].id' must be a string"),
+                invalid("metadata over the limit", "{\"query\": \"q\", \"documents\": [{\"text\": \"x\", \"metadata\": \""
+                        + "m".repeat(9000) + "\"}]}", "shears.limits.max-metadata-chars"),
+                invalid("integer option as text", "{\"query\": \"q\", \"documents\": [" + doc + "], \"top_n\": \"3\"}", "'top_n' must be an integer"),
                 invalid("lone surrogate", "{\"query\": \"q\", \"documents\": [\"a\\ud800b\"]}", "surrogate"),
                 invalid("raw control character", "{\"query\": \"a\u0001b\", \"documents\": [" + doc + "]}", "malformed"),
                 invalid("query over the limit", "{\"query\": \"" + "q".repeat(5000) + "\", \"documents\": [" + doc + "]}", "4096"),
@@ -76,7 +82,7 @@ public abstract class HostileRequestsContract {
                 invalid("too many documents", "{\"query\": \"q\", \"documents\": [" + String.join(",", java.util.Collections.nCopies(257, doc)) + "]}", "256"),
                 invalid("nesting bomb", "{\"query\": \"q\", \"documents\": [{\"text\": \"x\", \"metadata\": " + "[".repeat(5000) + "]".repeat(5000) + "}]}", "malformed"),
                 new Case("invalid UTF-8", "application/json", concat("{\"query\": \"caf", new byte[] {(byte) 0xC3, (byte) 0x28}, "\", \"documents\": [" + doc + "]}"),
-                        400, "invalid_request", "malformed"),
+                        400, "invalid_request", "UTF-8"),
                 new Case("text/plain body", "text/plain", "hello".getBytes(StandardCharsets.UTF_8), 415, "unsupported_media_type", "application/json"),
                 new Case("body over the limit", "application/json", new byte[9 * 1024 * 1024], 413, "payload_too_large", "8388608")));
         return cases.stream().map(Arguments::of);

@@ -1,5 +1,6 @@
 package dev.shears.api.error;
 
+import dev.shears.api.http.HttpErrors;
 import dev.shears.error.ErrorType;
 import dev.shears.error.ShearsException;
 
@@ -27,6 +28,9 @@ public class ErrorMappers {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    HttpErrors errors;
 
     @ServerExceptionMapper
     public Response shears(ShearsException e) {
@@ -75,6 +79,10 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (HttpErrors.isDisconnect(e)) {
+            errors.disconnected("request", "an API endpoint", e);
+            return Response.status(ErrorType.INVALID_REQUEST.status()).build(); // nobody is left to read it
+        }
         LOG.error("unexpected failure, this is a bug", e);
         return respond(ErrorType.INTERNAL, "internal error; the server log has the details");
     }
@@ -99,8 +107,17 @@ public class ErrorMappers {
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
             return "unknown field '" + path(u) + "'" + (known.isEmpty() ? "" : "; known fields: " + known);
         }
+        if (e instanceof MismatchedInputException m && m.getPath().isEmpty() && String.valueOf(m.getOriginalMessage()).startsWith("Trailing token")) {
+            return "malformed JSON: more content after the end of the JSON value; send exactly one JSON object";
+        }
+        if (e instanceof MismatchedInputException m && m.getPath().isEmpty()) {
+            return "the request body must be " + JsonShapes.expected(m.getTargetType());
+        }
+        if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
+            return "'" + path(m) + "' must be " + JsonShapes.expected(m.getTargetType());
+        }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            return "field '" + path(m) + "' has the wrong type or value: " + firstLine(m.getOriginalMessage());
+            return "'" + path(m) + "' has an invalid value";
         }
         return "malformed JSON: " + firstLine(e.getOriginalMessage());
     }
