@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class HostileClientsIT extends HostileClientsContract {
 
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(5);
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(8);
     static ShearsProcess server;
 
     @BeforeAll

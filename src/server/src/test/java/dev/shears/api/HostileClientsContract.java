@@ -27,11 +27,11 @@ import org.junit.jupiter.api.Test;
  * Clients that misbehave at the socket: they stall or trickle their bodies, hang up halfway, break the chunked
  * framing or do not speak HTTP at all. Over real sockets, each test checks that everyone else is served
  * meanwhile, that no misbehaviour is answered with a 500 or counted as an internal failure, and what the
- * misbehaving client itself gets. The server under test must run with {@code shears.limits.body-timeout=2s}.
+ * misbehaving client itself gets. The server under test must run with {@code shears.limits.body-timeout=5s}.
  */
 public abstract class HostileClientsContract {
 
-    protected static final Duration BODY_TIMEOUT = Duration.ofSeconds(2);
+    protected static final Duration BODY_TIMEOUT = Duration.ofSeconds(5);
     protected static final String PRUNE = "/v1/context/prune";
     static final String BODY = "{\"query\": \"How tall is the Eiffel Tower?\", \"documents\": [\"The Eiffel Tower is 330 m tall.\"]}";
 
