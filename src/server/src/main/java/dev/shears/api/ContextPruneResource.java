@@ -4,6 +4,7 @@ import dev.shears.api.dto.PruneRequest;
 import dev.shears.api.dto.PruneResponse;
 import dev.shears.pruning.PruningResult;
 import dev.shears.service.ContextPruningService;
+import dev.shears.service.Timed;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -46,7 +47,7 @@ public class ContextPruneResource {
         long started = System.nanoTime();
         PruneRequestReader.Input input = reader.read(request);
         PruneRequestReader.Passages passages = input.passages();
-        ContextPruningService.Timed<PruningResult> timed = service.prune(passages.query(), passages.documents(),
+        Timed<PruningResult> timed = service.prune(passages.query(), passages.documents(),
                 input.options(), () -> http.response().closed());
         PruneResponse body = PruneResponse.of(timed.result(), passages.metadata(), input.returnSentences());
         return TimingHeaders.add(Response.ok(body), timed.timings(), started).build();

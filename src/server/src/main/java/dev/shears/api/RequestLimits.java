@@ -16,17 +16,22 @@ public final class RequestLimits {
     }
 
     public String query(String query) {
+        return query("query", query);
+    }
+
+    /** A required query-like field: present, not blank, within {@code shears.limits.max-query-chars}. */
+    public String query(String field, String query) {
         if (query == null) {
-            throw ShearsException.invalid("'query' is required");
+            throw ShearsException.invalid("'" + field + "' is required");
         }
         if (query.isBlank()) {
-            throw ShearsException.invalid("'query' is empty");
+            throw ShearsException.invalid("'" + field + "' is empty");
         }
         if (query.length() > limits.maxQueryChars()) {
-            throw ShearsException.invalid("'query' has " + query.length() + " characters, more than the limit of "
+            throw ShearsException.invalid("'" + field + "' has " + query.length() + " characters, more than the limit of "
                     + limits.maxQueryChars() + " (shears.limits.max-query-chars)");
         }
-        text("query", query);
+        text(field, query);
         return query;
     }
 

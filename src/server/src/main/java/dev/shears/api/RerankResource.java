@@ -4,6 +4,7 @@ import dev.shears.api.dto.RerankRequest;
 import dev.shears.api.dto.RerankResponse;
 import dev.shears.error.ShearsException;
 import dev.shears.service.ContextPruningService;
+import dev.shears.service.Timed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -77,7 +78,7 @@ public class RerankResource {
         atLeastOne("top_n", request.topN());
         PruneRequestReader.Passages passages = reader.passages(request.query(), request.documents());
         int maxTokens = request.maxTokensPerDoc() == null ? Integer.MAX_VALUE : request.maxTokensPerDoc();
-        ContextPruningService.Timed<ContextPruningService.Ranking> timed = service.rerank(passages.query(),
+        Timed<ContextPruningService.Ranking> timed = service.rerank(passages.query(),
                 passages.documents(), maxTokens, () -> http.response().closed());
         boolean withDocuments = Boolean.TRUE.equals(request.returnDocuments());
         List<RerankResponse.Result> results = timed.result().ranked().stream()

@@ -22,6 +22,30 @@ public interface ShearsConfig {
 
     Batching batching();
 
+    Reasoning reasoning();
+
+    interface Reasoning {
+        /**
+         * Which model scores reasoning steps: {@code auto} (the local model if {@code shears.lm.location} is set,
+         * else the remote one if {@code shears.lm.remote.url} is set, else the embedded trigram), {@code embedded},
+         * {@code local} or {@code remote}.
+         */
+        @WithDefault("auto")
+        String scorer();
+
+        /** Characters of a chain (reasoning, or all steps together), and of an anchor or answer. */
+        @WithDefault("100000")
+        int maxChars();
+
+        /** Steps in one chain. */
+        @WithDefault("2000")
+        int maxSteps();
+
+        /** Bytes of scored chains kept in memory, so that re-pruning a chain at another budget calls no model. */
+        @WithDefault("67108864")
+        long cacheBytes();
+    }
+
     interface Batching {
         /** Sequences (query or sentence) waiting for the model before new requests get 429. */
         @WithDefault("4096")

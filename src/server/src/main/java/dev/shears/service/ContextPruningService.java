@@ -36,8 +36,6 @@ public class ContextPruningService {
     @Inject
     MeterRegistry registry;
 
-    public record Timed<T>(T result, RequestTimings timings) {}
-
     /** One document's relevance to the query, by its index in the request. */
     public record Ranked(int index, double score) {}
 

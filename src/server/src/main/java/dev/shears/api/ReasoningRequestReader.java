@@ -1,0 +1,153 @@
+package dev.shears.api;
+
+import dev.shears.api.dto.reasoning.ReasoningPruneRequest;
+import dev.shears.config.ShearsConfig;
+import dev.shears.error.ShearsException;
+import dev.shears.lm.ClientLogProbs;
+import dev.shears.lm.LanguageModelException;
+import dev.shears.lm.TokenLogProb;
+import dev.shears.reasoning.ReasoningInput;
+import dev.shears.reasoning.ReasoningOptions;
+import dev.shears.reasoning.Step;
+import dev.shears.reasoning.StepSplitter;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+
+/** Turns a reasoning-prune request into core input within the configured limits, or a 400 that names the field. */
+@ApplicationScoped
+public class ReasoningRequestReader {
+
+    @Inject
+    ShearsConfig config;
+
+    private RequestLimits limits;
+
+    @PostConstruct
+    void init() {
+        limits = new RequestLimits(config.limits());
+    }
+
+    record Input(ReasoningInput input, ReasoningOptions options) {}
+
+    Input read(ReasoningPruneRequest r) {
+        if (r == null) {
+            throw ShearsException.invalid("request body is required: {\"question\": ..., \"reasoning\": ...}");
+        }
+        String question = limits.query("question", r.question());
+        ReasoningInput input = r.steps() != null ? ofSteps(question, r) : ofText(question, r);
+        input = input.withAnswer(text("answer", r.answer())).withAnchor(text("anchor", r.anchor()))
+                .withProtectedSteps(r.protect() == null ? null : new HashSet<>(r.protect()));
+        if (r.logprobs() != null) {
+            input = input.withClientLogProbs(logProbs(input.reasoning(), r.logprobs()));
+        }
+        try {
+            return new Input(input, new ReasoningOptions(r.keepRatio(), r.maxTokens(), mode(r.mode()),
+                    Boolean.TRUE.equals(r.generateAnchor())));
+        } catch (IllegalArgumentException e) {
+            throw ShearsException.invalid(e.getMessage());
+        }
+    }
+
+    private ReasoningInput ofText(String question, ReasoningPruneRequest r) {
+        if (r.reasoning() == null) {
+            throw ShearsException.invalid("'reasoning' (a string) or 'steps' (an array of strings) is required");
+        }
+        String reasoning = text("reasoning", r.reasoning());
+        List<Step> steps = StepSplitter.split(reasoning);
+        stepCount(steps.size());
+        return new ReasoningInput(question, reasoning, steps, null, null, null, null);
+    }
+
+    private ReasoningInput ofSteps(String question, ReasoningPruneRequest r) {
+        if (r.reasoning() != null) {
+            throw ShearsException.invalid("give 'reasoning' or 'steps', not both");
+        }
+        stepCount(r.steps().size());
+        List<String> steps = new ArrayList<>(r.steps().size());
+        long chars = 0;
+        for (int i = 0; i < r.steps().size(); i++) {
+            String step = r.steps().get(i);
+            if (step == null || step.isBlank()) {
+                throw ShearsException.invalid("'steps[" + i + "]' is empty");
+            }
+            RequestLimits.text("steps[" + i + "]", step);
+            chars += step.length();
+            steps.add(step);
+        }
+        maxChars("steps", chars);
+        return ReasoningInput.ofSteps(question, steps);
+    }
+
+    private void stepCount(int count) {
+        if (count == 0) {
+            throw ShearsException.invalid("the reasoning has no steps: it is empty or blank");
+        }
+        if (count > config.reasoning().maxSteps()) {
+            throw ShearsException.invalid("the reasoning has " + count + " steps, more than the limit of "
+                    + config.reasoning().maxSteps() + " (shears.reasoning.max-steps)");
+        }
+    }
+
+    private String text(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        maxChars(field, value.length());
+        RequestLimits.text(field, value);
+        return value;
+    }
+
+    private void maxChars(String field, long chars) {
+        if (chars > config.reasoning().maxChars()) {
+            throw ShearsException.invalid("'" + field + "' has " + chars + " characters, more than the limit of "
+                    + config.reasoning().maxChars() + " (shears.reasoning.max-chars)");
+        }
+    }
+
+    private static ReasoningOptions.Mode mode(String mode) {
+        if (mode == null) {
+            return null;
+        }
+        return switch (mode.toLowerCase(Locale.ROOT)) {
+            case "global" -> ReasoningOptions.Mode.GLOBAL;
+            case "iterative" -> ReasoningOptions.Mode.ITERATIVE;
+            default -> throw ShearsException.invalid("'mode' must be global or iterative, not '" + mode + "'");
+        };
+    }
+
+    private static List<TokenLogProb> logProbs(String reasoning, List<ReasoningPruneRequest.LogProb> entries) {
+        List<ClientLogProbs.Entry> out = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            ReasoningPruneRequest.LogProb e = entries.get(i);
+            if (e == null) {
+                throw ShearsException.invalid("'logprobs[" + i + "]' is null");
+            }
+            out.add(new ClientLogProbs.Entry(e.token(), e.logprob(), null, bytes(e.bytes(), i)));
+        }
+        try {
+            return ClientLogProbs.alignTo(reasoning, out);
+        } catch (LanguageModelException e) {
+            throw ShearsException.invalid("'logprobs': " + e.getMessage());
+        }
+    }
+
+    private static byte[] bytes(List<Integer> values, int entry) {
+        if (values == null) {
+            return null;
+        }
+        byte[] out = new byte[values.size()];
+        for (int k = 0; k < out.length; k++) {
+            Integer v = values.get(k);
+            if (v == null || v < 0 || v > 255) {
+                throw ShearsException.invalid("'logprobs[" + entry + "].bytes[" + k + "]' must be a byte value 0 to 255");
+            }
+            out[k] = (byte) (int) v;
+        }
+        return out;
+    }
+}
