@@ -7,6 +7,7 @@ import dev.shears.tools.bench.ThroughputBench;
 import dev.shears.tools.eval.EvaluateCommand;
 import dev.shears.tools.eval.FitHeadCommand;
 import dev.shears.tools.eval.TrainProvenceHeadCommand;
+import dev.shears.tools.reasoning.ReasonBatchCommand;
 import dev.shears.onnx.ModelDirectory;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -32,6 +33,7 @@ public final class Tools {
         COMMANDS.put("evaluate", new Entry(EvaluateCommand::main, "pruning quality on WikiQA-format data, with a threshold sweep"));
         COMMANDS.put("fit-head", new Entry(FitHeadCommand::main, "fit an encoder's similarity head; prints the manifest block"));
         COMMANDS.put("train-provence-head", new Entry(TrainProvenceHeadCommand::main, "train Provence heads on a frozen encoder"));
+        COMMANDS.put("reason-batch", new Entry(ReasonBatchCommand::main, "prune the chains of thought of a JSONL file, resumably and by shard"));
         COMMANDS.put("pin-model", new Entry(Tools::pinModel, "write manifest.json pinning the sha256 of every file of a model directory"));
         COMMANDS.put("bench-latency", new Entry(PruneLatencyBench::main, "added latency per request against a running service"));
         COMMANDS.put("bench-throughput", new Entry(ThroughputBench::main, "throughput at saturation: HTTP vs raw ONNX Runtime vs LangChain4j"));

@@ -1,5 +1,7 @@
 package dev.shears.tools.eval;
 
+import dev.shears.tools.CommandLine;
+
 import dev.shears.onnx.encoder.OfflineModels;
 
 import dev.shears.eval.PruningEvaluation;

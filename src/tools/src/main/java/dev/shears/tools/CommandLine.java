@@ -1,4 +1,4 @@
-package dev.shears.tools.eval;
+package dev.shears.tools;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Minimal {@code --name value} parsing for the offline commands; unknown options are an error. */
-final class CommandLine {
+public final class CommandLine {
 
-    final List<String> positional = new ArrayList<>();
+    public final List<String> positional = new ArrayList<>();
     private final Map<String, String> options = new HashMap<>();
 
-    CommandLine(String[] args, List<String> known) {
+    public CommandLine(String[] args, List<String> known) {
         for (int i = 0; i < args.length; i++) {
             if (args[i].startsWith("--")) {
                 String name = args[i].substring(2);
@@ -28,7 +28,7 @@ final class CommandLine {
         }
     }
 
-    String get(String name, String fallback) {
+    public String get(String name, String fallback) {
         return options.getOrDefault(name, fallback);
     }
 }
