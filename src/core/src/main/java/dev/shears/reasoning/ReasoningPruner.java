@@ -115,6 +115,9 @@ public final class ReasoningPruner {
                 index.add(i);
             }
         }
+        if (index.isEmpty()) {
+            return; // iterative mode removed every step (an answer field leaves none protected)
+        }
         StepScores scores = StepScores.of(score(prefix, chain.toString()), spans, statistic);
         for (int k = 0; k < index.size(); k++) {
             surprisals[index.get(k)] = scores.surprisals()[k];

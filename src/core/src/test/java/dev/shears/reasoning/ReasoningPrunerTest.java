@@ -78,6 +78,16 @@ class ReasoningPrunerTest {
     }
 
     @Test
+    void iterative_mode_may_remove_every_step_when_the_answer_is_given_apart() {
+        ReasoningInput in = ReasoningInput.of("Q?", "Let x be 3.").withAnswer("3");
+        PrunedReasoning r = new ReasoningPruner(TABLE).prune(in, ReasoningOptions.keep(0.5).withMode(ReasoningOptions.Mode.ITERATIVE));
+        assertEquals(List.of(false), kept(r));
+        assertEquals("", r.prunedReasoning());
+        assertEquals(List.of("Let x be 3."), TABLE.scoredTexts.subList(TABLE.scoredTexts.size() - 1, TABLE.scoredTexts.size()),
+                "the empty chain is not scored");
+    }
+
+    @Test
     void iterative_mode_rescores_on_the_kept_chain() {
         // "So" is surprising only after "Wait": once Wait is gone, So becomes the least surprising step
         WordScorer scorer = new WordScorer((word, before) -> switch (word) {
