@@ -8,12 +8,22 @@ package dev.shears.reasoning;
  * @param mode           {@link Mode#GLOBAL} scores every step once on the whole chain (ASAP); {@link Mode#ITERATIVE}
  *                       re-scores on the kept chain after each removal (one model pass per removal)
  * @param generateAnchor have the scoring model write the anchor when none is given (needs a model that generates)
+ * @param statistic      what ranks the steps: {@link StepStatistic#FIRST_TOKEN} (ASAP, the default) or
+ *                       {@link StepStatistic#MEAN_TOKEN}
  */
-public record ReasoningOptions(Double keepRatio, Integer maxTokens, Mode mode, boolean generateAnchor) {
+public record ReasoningOptions(Double keepRatio, Integer maxTokens, Mode mode, boolean generateAnchor,
+                               StepStatistic statistic) {
 
     public static final double DEFAULT_KEEP_RATIO = 0.8;
 
     public enum Mode { GLOBAL, ITERATIVE }
+
+    /**
+     * The per-step surprisal the steps are ranked by, lowest removed first. {@code FIRST_TOKEN}: {@code -ln p} of
+     * the step's first token (ASAP). {@code MEAN_TOKEN}: the mean {@code -ln p} over the step's tokens, i.e. the
+     * log of the step's perplexity (a SPIRIT-style baseline).
+     */
+    public enum StepStatistic { FIRST_TOKEN, MEAN_TOKEN }
 
     public ReasoningOptions {
         if (keepRatio != null && maxTokens != null) {
@@ -29,6 +39,11 @@ public record ReasoningOptions(Double keepRatio, Integer maxTokens, Mode mode, b
             keepRatio = DEFAULT_KEEP_RATIO;
         }
         mode = mode == null ? Mode.GLOBAL : mode;
+        statistic = statistic == null ? StepStatistic.FIRST_TOKEN : statistic;
+    }
+
+    public ReasoningOptions(Double keepRatio, Integer maxTokens, Mode mode, boolean generateAnchor) {
+        this(keepRatio, maxTokens, mode, generateAnchor, StepStatistic.FIRST_TOKEN);
     }
 
     public static ReasoningOptions defaults() {
@@ -40,7 +55,11 @@ public record ReasoningOptions(Double keepRatio, Integer maxTokens, Mode mode, b
     }
 
     public ReasoningOptions withMode(Mode mode) {
-        return new ReasoningOptions(keepRatio, maxTokens, mode, generateAnchor);
+        return new ReasoningOptions(keepRatio, maxTokens, mode, generateAnchor, statistic);
+    }
+
+    public ReasoningOptions withStatistic(StepStatistic statistic) {
+        return new ReasoningOptions(keepRatio, maxTokens, mode, generateAnchor, statistic);
     }
 
     /** The token budget for a chain of {@code tokensBefore} tokens. */

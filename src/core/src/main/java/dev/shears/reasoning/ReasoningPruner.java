@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * ASAP reasoning-step pruning on the {@link LanguageModel} SPI: cut the chain into steps, score each step's first
  * token given the question and every step before it in one teacher-forced pass, then delete the steps the model
- * found least surprising until the chain fits its token budget. The optional anchor-guided coarse stage runs
+ * found least surprising until the chain fits its token budget ({@link ReasoningOptions.StepStatistic#MEAN_TOKEN}
+ * ranks by the mean surprisal of the step's tokens instead). The optional anchor-guided coarse stage runs
  * first and its result is what the fine stage prunes. The chain's final answer (the {@code answer} field, or the
  * chain's last step when there is none) and protected steps are never deleted.
  */
@@ -53,7 +54,8 @@ public final class ReasoningPruner {
             throw new ShearsException(ErrorType.MODEL_UNAVAILABLE, "no scoring model is configured; send 'logprobs'");
         }
         String prefix = in.question() + "\n\n";
-        StepScores whole = StepScores.of(client ? in.clientLogProbs() : score(prefix, text), steps);
+        StepScores whole = StepScores.of(client ? in.clientLogProbs() : score(prefix, text), steps,
+                options.statistic());
         int before = whole.totalTokens();
         int budget = options.budget(before);
 
@@ -69,7 +71,7 @@ public final class ReasoningPruner {
         boolean rescore = coarse.outcome().stepsRemoved() > 0 && !client;
         while (true) {
             if (rescore) {
-                rescore(prefix, text, steps, kept, surprisals, firstTokens);
+                rescore(prefix, text, steps, kept, surprisals, firstTokens, options.statistic());
             }
             if (options.mode() == ReasoningOptions.Mode.GLOBAL) {
                 boolean[] fine = StepSelector.select(surprisals, whole.tokens(), protect, kept, budget);
@@ -99,7 +101,7 @@ public final class ReasoningPruner {
 
     /** Scores the kept steps as one chain and writes their new first tokens and surprisals back by index. */
     private void rescore(String prefix, String text, List<Step> steps, boolean[] kept, double[] surprisals,
-            String[] firstTokens) {
+            String[] firstTokens, ReasoningOptions.StepStatistic statistic) {
         StringBuilder chain = new StringBuilder();
         List<Step> spans = new ArrayList<>();
         List<Integer> index = new ArrayList<>();
@@ -113,7 +115,10 @@ public final class ReasoningPruner {
                 index.add(i);
             }
         }
-        StepScores scores = StepScores.of(score(prefix, chain.toString()), spans);
+        if (index.isEmpty()) {
+            return; // iterative mode removed every step (an answer field leaves none protected)
+        }
+        StepScores scores = StepScores.of(score(prefix, chain.toString()), spans, statistic);
         for (int k = 0; k < index.size(); k++) {
             surprisals[index.get(k)] = scores.surprisals()[k];
             firstTokens[index.get(k)] = scores.firstTokens()[k];

@@ -2,6 +2,7 @@ package dev.shears.reasoning;
 
 /**
  * One step with its verdict. {@code surprisal} is {@code -ln p(first token)} in nats (NaN when there is none),
+ * or the mean over the step's tokens with {@link ReasoningOptions.StepStatistic#MEAN_TOKEN},
  * from the last scoring pass that saw the step; {@code removedBy} is null for kept steps, else {@code "coarse"}
  * (the anchor-guided stage) or {@code "surprisal"}.
  */

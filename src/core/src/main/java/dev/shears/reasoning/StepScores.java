@@ -12,16 +12,19 @@ import java.util.List;
  * step's first word counts for that step, and a token of separator alone for the step before it.
  *
  * @param firstTokens the first token's text per step (null when no token covers the step)
- * @param surprisals  {@code -log p} of the first token per step, in nats; NaN when the model gave it no log-prob
+ * @param surprisals  per step, in nats, the chosen statistic: {@code -log p} of the first token, or the mean
+ *                    {@code -log p} of the step's tokens; NaN when the model gave no log-prob to count
  * @param tokens      tokens per step
  */
 record StepScores(String[] firstTokens, double[] surprisals, int[] tokens) {
 
-    static StepScores of(List<TokenLogProb> scored, List<Step> steps) {
+    static StepScores of(List<TokenLogProb> scored, List<Step> steps, ReasoningOptions.StepStatistic statistic) {
         int n = steps.size();
         String[] first = new String[n];
         double[] surprisal = new double[n];
         int[] count = new int[n];
+        double[] surprisalSum = new double[n];
+        int[] withLogProb = new int[n];
         java.util.Arrays.fill(surprisal, Double.NaN);
         int step = 0;
         for (TokenLogProb token : scored) {
@@ -30,6 +33,15 @@ record StepScores(String[] firstTokens, double[] surprisals, int[] tokens) {
                 step++;
             }
             count[step]++;
+            if (token.hasLogProb()) {
+                surprisalSum[step] -= token.logProb();
+                withLogProb[step]++;
+            }
+        }
+        if (statistic == ReasoningOptions.StepStatistic.MEAN_TOKEN) {
+            for (int s = 0; s < n; s++) {
+                surprisal[s] = withLogProb[s] == 0 ? Double.NaN : surprisalSum[s] / withLogProb[s];
+            }
         }
         int t = 0;
         for (int s = 0; s < n; s++) {
@@ -40,7 +52,9 @@ record StepScores(String[] firstTokens, double[] surprisals, int[] tokens) {
             if (t < scored.size() && scored.get(t).start() < span.contentEnd()) {
                 TokenLogProb token = scored.get(t);
                 first[s] = token.token();
-                surprisal[s] = token.hasLogProb() ? -token.logProb() : Double.NaN;
+                if (statistic == ReasoningOptions.StepStatistic.FIRST_TOKEN) {
+                    surprisal[s] = token.hasLogProb() ? -token.logProb() : Double.NaN;
+                }
             }
         }
         return new StepScores(first, surprisal, count);

@@ -62,6 +62,32 @@ class ReasoningPrunerTest {
     }
 
     @Test
+    void mean_token_statistic_ranks_steps_by_the_mean_surprisal_of_their_tokens() {
+        // "no." is very surprising, so Hmm's step is no longer the cheapest to drop; other words -1
+        WordScorer scorer = WordScorer.table(Map.of("Let", -2.0, "Wait,", -0.5, "Hmm,", -0.1, "no.", -5.0, "So", -3.0));
+        ReasoningOptions mean = ReasoningOptions.defaults().withStatistic(ReasoningOptions.StepStatistic.MEAN_TOKEN);
+        PrunedReasoning r = new ReasoningPruner(scorer).prune(ReasoningInput.of("Q?", CHAIN), mean);
+        // means: (2+1+1+1)/4, (0.5+4)/5, (0.1+5)/2, (3+4)/5; budget 12 of 16: removing Wait's step (0.9) leaves 11
+        assertEquals(List.of(1.25, 0.9, 2.55, 1.4), r.steps().stream().map(ScoredStep::surprisal).toList());
+        assertEquals(List.of(true, false, true, true), kept(r));
+        assertEquals("\n\nHmm,", r.steps().get(2).firstToken(), "the first token is still reported");
+        assertEquals(List.of(true, false, false, true), kept(new ReasoningPruner(scorer).prune(ReasoningInput.of("Q?", CHAIN),
+                ReasoningOptions.defaults())), "first-token surprisal drops Hmm (0.1) and Wait (0.5)");
+        assertEquals(ReasoningOptions.StepStatistic.FIRST_TOKEN, ReasoningOptions.defaults().statistic());
+        assertEquals(ReasoningOptions.StepStatistic.MEAN_TOKEN, mean.withMode(ReasoningOptions.Mode.ITERATIVE).statistic());
+    }
+
+    @Test
+    void iterative_mode_may_remove_every_step_when_the_answer_is_given_apart() {
+        ReasoningInput in = ReasoningInput.of("Q?", "Let x be 3.").withAnswer("3");
+        PrunedReasoning r = new ReasoningPruner(TABLE).prune(in, ReasoningOptions.keep(0.5).withMode(ReasoningOptions.Mode.ITERATIVE));
+        assertEquals(List.of(false), kept(r));
+        assertEquals("", r.prunedReasoning());
+        assertEquals(List.of("Let x be 3."), TABLE.scoredTexts.subList(TABLE.scoredTexts.size() - 1, TABLE.scoredTexts.size()),
+                "the empty chain is not scored");
+    }
+
+    @Test
     void iterative_mode_rescores_on_the_kept_chain() {
         // "So" is surprising only after "Wait": once Wait is gone, So becomes the least surprising step
         WordScorer scorer = new WordScorer((word, before) -> switch (word) {

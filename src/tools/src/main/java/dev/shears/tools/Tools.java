@@ -5,6 +5,7 @@ import dev.shears.tools.bench.PruneLatencyBench;
 import dev.shears.tools.bench.SoakBench;
 import dev.shears.tools.bench.ThroughputBench;
 import dev.shears.tools.eval.EvaluateCommand;
+import dev.shears.tools.eval.EvaluateReasoningCommand;
 import dev.shears.tools.eval.FitHeadCommand;
 import dev.shears.tools.eval.TrainProvenceHeadCommand;
 import dev.shears.tools.reasoning.ReasonBatchCommand;
@@ -31,6 +32,7 @@ public final class Tools {
 
     static {
         COMMANDS.put("evaluate", new Entry(EvaluateCommand::main, "pruning quality on WikiQA-format data, with a threshold sweep"));
+        COMMANDS.put("evaluate-reasoning", new Entry(EvaluateReasoningCommand::main, "reasoning-step pruning on GSM8K: needed steps kept vs tokens saved, per scorer"));
         COMMANDS.put("fit-head", new Entry(FitHeadCommand::main, "fit an encoder's similarity head; prints the manifest block"));
         COMMANDS.put("train-provence-head", new Entry(TrainProvenceHeadCommand::main, "train Provence heads on a frozen encoder"));
         COMMANDS.put("reason-batch", new Entry(ReasonBatchCommand::main, "prune the chains of thought of a JSONL file, resumably and by shard"));
