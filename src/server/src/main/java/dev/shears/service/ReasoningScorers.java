@@ -4,6 +4,7 @@ import dev.shears.config.ShearsConfig;
 import dev.shears.error.ErrorType;
 import dev.shears.error.ShearsException;
 import dev.shears.lm.LanguageModel;
+import dev.shears.onnx.lm.CachingLanguageModel;
 import dev.shears.onnx.ngram.NgramLanguageModel;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -16,7 +17,9 @@ import org.jboss.logging.Logger;
 /**
  * The model that scores reasoning steps, chosen by {@code shears.reasoning.scorer}: the local language model
  * (through its queue, so it keeps its deadline and drops a hung-up client's calls), the remote one, or the embedded
- * word trigram, which is loaded at start-up only when it is the one chosen.
+ * word trigram, which is loaded at start-up only when it is the one chosen. The remote and embedded scorers sit
+ * behind a scoring cache ({@code shears.reasoning.cache-bytes}), so a chain pruned again at another budget costs
+ * no model call.
  */
 @Startup
 @ApplicationScoped
@@ -37,6 +40,7 @@ public class ReasoningScorers {
 
     private Choice choice;
     private volatile LanguageModel embedded;
+    private volatile LanguageModel remoteCached;
 
     @PostConstruct
     void init() {
@@ -52,13 +56,17 @@ public class ReasoningScorers {
         if (choice == Choice.EMBEDDED) {
             Thread loader = new Thread(() -> {
                 long started = System.nanoTime();
-                embedded = NgramLanguageModel.embedded();
+                embedded = new CachingLanguageModel(NgramLanguageModel.embedded(), config.reasoning().cacheBytes());
                 LOG.infof("reasoning scorer: embedded %s loaded in %d ms (a weak stand-in for a reasoning model;"
                         + " see models/README.md)", embedded.id(), (System.nanoTime() - started) / 1_000_000);
             }, "shears-reasoning-scorer-load");
             loader.setDaemon(true);
             loader.start();
         } else {
+            if (choice == Choice.REMOTE) {
+                remoteCached = remote.model().map(m -> (LanguageModel) new CachingLanguageModel(m, config.reasoning().cacheBytes()))
+                        .orElse(null);
+            }
             LOG.infof("reasoning scorer: the %s language model", choice.name().toLowerCase(Locale.ROOT));
         }
     }
@@ -80,8 +88,13 @@ public class ReasoningScorers {
     public LanguageModel forRequest(BooleanSupplier abandoned) {
         return switch (choice) {
             case LOCAL -> local.require().forRequest(config.limits().requestTimeout(), abandoned);
-            case REMOTE -> remote.model().orElseThrow(() -> new ShearsException(ErrorType.MODEL_UNAVAILABLE,
-                    "shears.reasoning.scorer is remote but shears.lm.remote.url is not set"));
+            case REMOTE -> {
+                if (remoteCached == null) {
+                    throw new ShearsException(ErrorType.MODEL_UNAVAILABLE,
+                            "shears.reasoning.scorer is remote but shears.lm.remote.url is not set");
+                }
+                yield remoteCached;
+            }
             case EMBEDDED -> {
                 LanguageModel model = embedded;
                 if (model == null) {

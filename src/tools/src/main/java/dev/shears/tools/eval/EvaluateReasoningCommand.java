@@ -7,7 +7,9 @@ import dev.shears.lm.SamplingRequest;
 import dev.shears.lm.ScoredText;
 import dev.shears.lm.ScoringRequest;
 import dev.shears.lm.TokenLogProb;
-import dev.shears.onnx.lm.OnnxCausalLm;
+import dev.shears.onnx.lm.CachingLanguageModel;
+import dev.shears.tools.CommandLine;
+import dev.shears.tools.reasoning.Scorers;
 import dev.shears.reasoning.PrunedReasoning;
 import dev.shears.reasoning.ReasoningInput;
 import dev.shears.reasoning.ReasoningOptions;
@@ -62,24 +64,19 @@ public final class EvaluateReasoningCommand {
         }
     }
 
-    /** The scorer when no {@code --lm-location} is given: the embedded word-trigram model. */
-    static LanguageModel defaultScorer() {
-        // seam: return dev.shears.onnx.ngram.NgramLanguageModel's embedded model here once it is on this branch
-        throw new IllegalArgumentException("the embedded trigram model is not in this build yet: pass --lm-location DIR");
-    }
-
     static void run(String[] args, PrintStream out) throws Exception {
-        CommandLine cli = new CommandLine(args, List.of("lm-location", "limit", "seeds"));
+        List<String> options = new ArrayList<>(Scorers.OPTIONS);
+        options.addAll(List.of("limit", "seeds"));
+        CommandLine cli = new CommandLine(args, options);
         if (cli.positional.size() != 1) {
             throw new IllegalArgumentException("give one GSM8K file");
         }
         int limit = Integer.parseInt(cli.get("limit", "500"));
         int seeds = Integer.parseInt(cli.get("seeds", "5"));
         List<Gsm8kChain> chains = Gsm8kChain.read(Path.of(cli.positional.get(0)), limit);
-        String location = cli.get("lm-location", null);
-        try (LanguageModel model = location == null ? defaultScorer() : OnnxCausalLm.open(Path.of(location))) {
+        try (LanguageModel model = Scorers.open(cli)) {
             long started = System.nanoTime();
-            Evaluation e = evaluate(chains, new CachingScorer(model), seeds);
+            Evaluation e = evaluate(chains, new CachingLanguageModel(model, CACHE_BYTES), seeds);
             double seconds = (System.nanoTime() - started) / 1e9;
             out.println("command: java -jar src/tools/target/shears-tools.jar evaluate-reasoning "
                     + Stream.of(args).map(a -> a.contains(" ") ? "'" + a + "'" : a).collect(Collectors.joining(" ")));
@@ -112,7 +109,10 @@ public final class EvaluateReasoningCommand {
         long needed;
     }
 
-    private static Evaluation evaluate(List<Gsm8kChain> chains, CachingScorer model, int seeds) {
+    /** Enough for every pass over one chain; older chains are evicted. */
+    private static final long CACHE_BYTES = 64L << 20;
+
+    private static Evaluation evaluate(List<Gsm8kChain> chains, LanguageModel model, int seeds) {
         Evaluation e = new Evaluation();
         for (Scorer s : Scorer.values()) {
             e.tallies.put(s, Stream.generate(Tally::new).limit(KEEP_RATIOS.length).toArray(Tally[]::new));
@@ -124,7 +124,6 @@ public final class EvaluateReasoningCommand {
         }
         for (Gsm8kChain chain : chains) {
             ReasoningInput in = ReasoningInput.ofSteps(chain.question(), chain.steps()).withAnswer(chain.answer());
-            model.forget();
             try {
                 pruner.prune(in, ReasoningOptions.keep(1.0));
             } catch (LanguageModelException tooLong) {
@@ -189,24 +188,6 @@ public final class EvaluateReasoningCommand {
             return String.format(Locale.ROOT, "| %s | %.1f | %.3f | %.3f | %.3f |", scorer, ratio,
                     needed == 0 ? 1.0 : (double) neededKept / needed, (double) allNeededKept / runs,
                     1 - (double) tokensAfter / tokensBefore);
-        }
-    }
-
-    /** Remembers each scored request until {@link #forget()}, so every run over one chain costs one model pass. */
-    static final class CachingScorer extends ForwardingModel {
-        private final Map<ScoringRequest, ScoredText> scored = new HashMap<>();
-
-        CachingScorer(LanguageModel model) {
-            super(model);
-        }
-
-        @Override
-        public List<ScoredText> score(List<ScoringRequest> batch) {
-            return batch.stream().map(r -> scored.computeIfAbsent(r, x -> model.score(List.of(x)).get(0))).toList();
-        }
-
-        void forget() {
-            scored.clear();
         }
     }
 

@@ -4,15 +4,16 @@ import dev.shears.client.openai.OpenAiCompatibleLanguageModel;
 import dev.shears.client.openai.RemoteOptions;
 import dev.shears.lm.LanguageModel;
 import dev.shears.onnx.lm.OnnxCausalLm;
+import dev.shears.onnx.ngram.NgramLanguageModel;
 import dev.shears.tools.CommandLine;
 import java.net.URI;
 import java.nio.file.Path;
 
 /** The scoring model a {@code reason-batch} command line names. */
-final class Scorers {
+public final class Scorers {
 
     /** Why no scorer could be chosen: a usage error. */
-    static final class NoScorer extends IllegalArgumentException {
+    public static final class NoScorer extends IllegalArgumentException {
         NoScorer(String message) {
             super(message);
         }
@@ -20,7 +21,11 @@ final class Scorers {
 
     private Scorers() {}
 
-    static LanguageModel open(CommandLine cli) {
+    /** Options {@link #open} reads, for commands that take a scorer. */
+    public static final java.util.List<String> OPTIONS = java.util.List.of("lm-location", "remote-url", "remote-model", "remote-logprobs");
+
+    /** {@code --lm-location DIR} (in-process ONNX decoder), {@code --remote-url URL}, or the embedded word trigram. */
+    public static LanguageModel open(CommandLine cli) {
         String location = cli.get("lm-location", null);
         String url = cli.get("remote-url", null);
         if (location != null && url != null) {
@@ -48,12 +53,8 @@ final class Scorers {
         return embedded();
     }
 
-    /**
-     * The scorer when none is named: the embedded word-trigram model. SEAM: when
-     * {@code dev.shears.onnx.ngram.NgramLanguageModel} lands, this body becomes the one line that loads it
-     * (its static factory for the embedded model).
-     */
+    /** The scorer when none is named: the embedded word-trigram model (a weak stand-in; see models/README.md). */
     static LanguageModel embedded() {
-        throw new NoScorer("no embedded scorer in this build yet: give --lm-location DIR or --remote-url URL");
+        return NgramLanguageModel.embedded();
     }
 }

@@ -60,10 +60,12 @@ class EvaluateReasoningCommandTest {
     }
 
     @Test
-    void without_lm_location_it_asks_for_one_until_the_trigram_model_lands() {
-        Exception e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> EvaluateReasoningCommand.run(new String[] {gsm8kTrain().toString(), "--limit", "1"},
-                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
-        assertTrue(e.getMessage().contains("--lm-location"), e.getMessage());
+    void without_a_named_scorer_it_uses_the_embedded_trigram() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        EvaluateReasoningCommand.run(new String[] {gsm8kTrain().toString(), "--limit", "5", "--seeds", "1"},
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("scorer cmusphinx-en-us-trigram"), text);
+        assertTrue(text.contains("| first-token surprisal (ASAP) | 0.8 |"), text);
     }
 }

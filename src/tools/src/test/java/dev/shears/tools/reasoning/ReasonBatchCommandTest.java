@@ -182,13 +182,24 @@ class ReasonBatchCommandTest {
         for (String[] args : List.of(new String[] {}, new String[] {in}, new String[] {in, out, "--shard", "2/2"},
                 new String[] {in, out, "--keep-ratio", "1.5"}, new String[] {in, out, "--keep-ratio", "0.5", "--budgets", "0.9"},
                 new String[] {in, out, "--mode", "sideways"}, new String[] {in, out, "--nope", "1"},
-                new String[] {in, out} /* no scorer named, and no embedded one yet */)) {
+                new String[] {in, out, "--lm-location", lm, "--remote-url", "http://localhost:1"})) {
             Run run = run(args);
             assertEquals(2, run.exit, String.join(" ", args) + "\n" + run.stderr);
             assertTrue(run.stderr.contains("usage: reason-batch"), run.stderr);
         }
         assertFalse(Files.exists(dir.resolve("x.jsonl")), "a usage error writes nothing");
         assertEquals(0, run(in, out, "--lm-location", lm, "--mode", "iterative", "--max-tokens", "20").exit);
+        String embedded = dir.resolve("embedded.jsonl").toString();
+        assertEquals(0, run(in, embedded).exit, "no scorer named: the embedded trigram");
+        assertTrue(readFile(embedded).contains("\"scorer\":\"cmusphinx-en-us-trigram\""));
+    }
+
+    private static String readFile(String file) {
+        try {
+            return Files.readString(Path.of(file));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private record Run(int exit, String stderr) {}
