@@ -21,6 +21,15 @@ public abstract class ReasoningPruneContract {
     static final String CHAIN = "In April she sold 48 clips.\nIn May she sold half as many, so 48 / 2 = 24 clips.\n"
             + "Let me check that again: half of 48 is 24.\nAltogether she sold 48 + 24 = 72 clips.\nThe answer is 72.";
 
+    /** The embedded scorer loads in the background; readiness says when it is there. */
+    @org.junit.jupiter.api.BeforeEach
+    void awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (given().get("/q/health/ready").statusCode() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
     static JsonPath prune(Object body) {
         return given().contentType(ContentType.JSON).body(body).post(PATH).then().statusCode(200)
                 .header("x-total-time", org.hamcrest.Matchers.notNullValue()).extract().jsonPath();
