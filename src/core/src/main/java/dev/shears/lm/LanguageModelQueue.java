@@ -45,11 +45,12 @@ public final class LanguageModelQueue implements AutoCloseable {
         model.close();
     }
 
-    private final class RequestView implements LanguageModel {
+    private final class RequestView extends ForwardingLanguageModel {
         private final Duration timeout;
         private final BooleanSupplier abandoned;
 
         RequestView(Duration timeout, BooleanSupplier abandoned) {
+            super(model);
             this.timeout = timeout;
             this.abandoned = abandoned;
         }
@@ -72,16 +73,6 @@ public final class LanguageModelQueue implements AutoCloseable {
         @Override
         public int countTokens(String text) {
             return queue.submit(() -> model.countTokens(text), timeout, abandoned);
-        }
-
-        @Override
-        public int contextLength() {
-            return model.contextLength();
-        }
-
-        @Override
-        public String id() {
-            return model.id();
         }
 
         /** The view owns nothing; closing the model is its owner's business. */

@@ -3,7 +3,6 @@ package dev.shears.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shears.api.dto.PruneRequest;
 import dev.shears.api.error.JsonShapes;
-import dev.shears.config.ShearsConfig;
 import dev.shears.error.ShearsException;
 import dev.shears.pruning.Document;
 import dev.shears.pruning.PruningOptions;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -32,14 +30,7 @@ public class PruneRequestReader {
     record Input(Passages passages, PruningOptions options, boolean returnSentences) {}
 
     @Inject
-    ShearsConfig config;
-
-    private RequestLimits limits;
-
-    @PostConstruct
-    void init() {
-        limits = new RequestLimits(config.limits());
-    }
+    RequestLimits limits;
 
     Input read(PruneRequest request) {
         if (request == null) {

@@ -10,7 +10,6 @@ import dev.shears.reasoning.ReasoningInput;
 import dev.shears.reasoning.ReasoningOptions;
 import dev.shears.reasoning.Step;
 import dev.shears.reasoning.StepSplitter;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -25,12 +24,8 @@ public class ReasoningRequestReader {
     @Inject
     ShearsConfig config;
 
-    private RequestLimits limits;
-
-    @PostConstruct
-    void init() {
-        limits = new RequestLimits(config.limits());
-    }
+    @Inject
+    RequestLimits limits;
 
     record Input(ReasoningInput input, ReasoningOptions options) {}
 

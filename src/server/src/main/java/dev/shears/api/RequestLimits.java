@@ -2,17 +2,21 @@ package dev.shears.api;
 
 import dev.shears.error.ShearsException;
 import dev.shears.config.ShearsConfig;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * Checks client text against the configured limits and against what no model should see: control characters
  * (other than tab, newline and carriage return) and unpaired UTF-16 surrogates, which JSON escapes can carry. Messages name the field, the limit and the setting that changes it.
  */
+@Singleton
 public final class RequestLimits {
 
     private final ShearsConfig.Limits limits;
 
-    public RequestLimits(ShearsConfig.Limits limits) {
-        this.limits = limits;
+    @Inject
+    public RequestLimits(ShearsConfig config) {
+        this.limits = config.limits();
     }
 
     public String query(String query) {

@@ -2,9 +2,8 @@ package dev.shears.onnx.lm;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.shears.lm.Completion;
+import dev.shears.lm.ForwardingLanguageModel;
 import dev.shears.lm.LanguageModel;
-import dev.shears.lm.SamplingRequest;
 import dev.shears.lm.ScoredText;
 import dev.shears.lm.ScoringRequest;
 import dev.shears.lm.TokenLogProb;
@@ -21,19 +20,18 @@ import java.util.concurrent.atomic.LongAdder;
  * the model once. Bounded by weight (bytes of key text and scored tokens); {@link #sample} is never cached.
  * A batch's misses go to the model together, in one call. Thread-safe when the model is.
  */
-public final class CachingLanguageModel implements LanguageModel {
+public final class CachingLanguageModel extends ForwardingLanguageModel {
 
     private enum Kind { SCORE, PROMPT, COUNT }
 
     private record Key(Kind kind, String prompt, String text) {}
 
-    private final LanguageModel model;
     private final Cache<Key, Object> cache;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
 
     public CachingLanguageModel(LanguageModel model, long maxBytes) {
-        this.model = model;
+        super(model);
         this.cache = Caffeine.newBuilder().maximumWeight(maxBytes).weigher(CachingLanguageModel::weight)
                 .executor(Runnable::run).build(); // evict on the caller's thread: the bound holds when a call returns
     }
@@ -41,18 +39,18 @@ public final class CachingLanguageModel implements LanguageModel {
     @Override
     public List<ScoredText> score(List<ScoringRequest> batch) {
         return cached(batch.stream().map(r -> new Key(Kind.SCORE, r.prompt(), r.continuation())).toList(),
-                missing -> model.score(missing.stream().map(k -> new ScoringRequest(k.prompt(), k.text())).toList()));
+                missing -> delegate.score(missing.stream().map(k -> new ScoringRequest(k.prompt(), k.text())).toList()));
     }
 
     @Override
     public List<ScoredText> scorePrompts(List<String> texts) {
         return cached(texts.stream().map(t -> new Key(Kind.PROMPT, "", t)).toList(),
-                missing -> model.scorePrompts(missing.stream().map(Key::text).toList()));
+                missing -> delegate.scorePrompts(missing.stream().map(Key::text).toList()));
     }
 
     @Override
     public int countTokens(String text) {
-        return cached(List.of(new Key(Kind.COUNT, "", text)), missing -> List.of(model.countTokens(text))).get(0);
+        return cached(List.of(new Key(Kind.COUNT, "", text)), missing -> List.of(delegate.countTokens(text))).get(0);
     }
 
     @SuppressWarnings("unchecked")
@@ -75,21 +73,6 @@ public final class CachingLanguageModel implements LanguageModel {
         return out;
     }
 
-    @Override
-    public List<Completion> sample(SamplingRequest r) {
-        return model.sample(r);
-    }
-
-    @Override
-    public int contextLength() {
-        return model.contextLength();
-    }
-
-    @Override
-    public String id() {
-        return model.id();
-    }
-
     /** Requests answered without the model (a key repeated within one batch is a miss once, then hits). */
     public long hits() {
         return hits.sum();
@@ -98,15 +81,6 @@ public final class CachingLanguageModel implements LanguageModel {
     /** Requests that went to the model. */
     public long misses() {
         return misses.sum();
-    }
-
-    public LanguageModel delegate() {
-        return model;
-    }
-
-    @Override
-    public void close() {
-        model.close();
     }
 
     private static int weight(Key k, Object value) {

@@ -1,9 +1,8 @@
 package dev.shears.tools.eval;
 
-import dev.shears.lm.Completion;
+import dev.shears.lm.ForwardingLanguageModel;
 import dev.shears.lm.LanguageModel;
 import dev.shears.lm.LanguageModelException;
-import dev.shears.lm.SamplingRequest;
 import dev.shears.lm.ScoredText;
 import dev.shears.lm.ScoringRequest;
 import dev.shears.lm.TokenLogProb;
@@ -195,7 +194,7 @@ public final class EvaluateReasoningCommand {
      * The model's tokens with log-probs drawn at random, seeded by the seed and the request: the pruner then deletes
      * steps in random order under the same budget rule and token counts as the real scorers.
      */
-    static final class RandomLogProbs extends ForwardingModel {
+    static final class RandomLogProbs extends ForwardingLanguageModel {
         private final long seed;
 
         RandomLogProbs(LanguageModel model, long seed) {
@@ -204,8 +203,11 @@ public final class EvaluateReasoningCommand {
         }
 
         @Override
+        public void close() {} // the owner closes the model
+
+        @Override
         public List<ScoredText> score(List<ScoringRequest> batch) {
-            List<ScoredText> real = model.score(batch);
+            List<ScoredText> real = delegate.score(batch);
             List<ScoredText> out = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 Random random = new Random(seed * 1_000_003L + batch.get(i).hashCode());
@@ -215,32 +217,5 @@ public final class EvaluateReasoningCommand {
             }
             return out;
         }
-    }
-
-    /** Passes everything but {@code score} to the wrapped model; closing it closes nothing (the owner closes it). */
-    private abstract static class ForwardingModel implements LanguageModel {
-        final LanguageModel model;
-
-        ForwardingModel(LanguageModel model) {
-            this.model = model;
-        }
-
-        @Override
-        public List<Completion> sample(SamplingRequest r) {
-            return model.sample(r);
-        }
-
-        @Override
-        public int contextLength() {
-            return model.contextLength();
-        }
-
-        @Override
-        public String id() {
-            return model.id();
-        }
-
-        @Override
-        public void close() {}
     }
 }

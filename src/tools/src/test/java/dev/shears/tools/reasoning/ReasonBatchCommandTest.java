@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.shears.lm.Completion;
+import dev.shears.lm.ForwardingLanguageModel;
 import dev.shears.lm.LanguageModel;
-import dev.shears.lm.SamplingRequest;
 import dev.shears.lm.ScoredText;
 import dev.shears.lm.ScoringRequest;
 import dev.shears.onnx.lm.OnnxCausalLm;
@@ -246,36 +245,18 @@ class ReasonBatchCommandTest {
     }
 
     /** Counts the score calls that reach the model. */
-    private record Counting(LanguageModel model, AtomicInteger calls) implements LanguageModel {
+    private static final class Counting extends ForwardingLanguageModel {
+        final AtomicInteger calls;
+
+        Counting(LanguageModel model, AtomicInteger calls) {
+            super(model);
+            this.calls = calls;
+        }
+
         @Override
         public List<ScoredText> score(List<ScoringRequest> batch) {
             calls.incrementAndGet();
-            return model.score(batch);
-        }
-
-        @Override
-        public List<Completion> sample(SamplingRequest r) {
-            return model.sample(r);
-        }
-
-        @Override
-        public int countTokens(String text) {
-            return model.countTokens(text);
-        }
-
-        @Override
-        public int contextLength() {
-            return model.contextLength();
-        }
-
-        @Override
-        public String id() {
-            return model.id();
-        }
-
-        @Override
-        public void close() {
-            model.close();
+            return delegate.score(batch);
         }
     }
 }
