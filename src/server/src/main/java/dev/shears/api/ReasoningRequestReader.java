@@ -1,15 +1,21 @@
 package dev.shears.api;
 
 import dev.shears.api.dto.reasoning.ReasoningPruneRequest;
+import dev.shears.api.dto.reasoning.VoteRequest;
+import dev.shears.config.LanguageModelConfig;
 import dev.shears.config.ShearsConfig;
 import dev.shears.error.ShearsException;
 import dev.shears.lm.ClientLogProbs;
 import dev.shears.lm.LanguageModelException;
+import dev.shears.lm.ScoredText;
 import dev.shears.lm.TokenLogProb;
 import dev.shears.reasoning.ReasoningInput;
 import dev.shears.reasoning.ReasoningOptions;
 import dev.shears.reasoning.Step;
 import dev.shears.reasoning.StepSplitter;
+import dev.shears.reasoning.answers.AnswerExtractor;
+import dev.shears.reasoning.answers.AnswerExtractors;
+import dev.shears.service.VotingService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -17,7 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 
-/** Turns a reasoning-prune request into core input within the configured limits, or a 400 that names the field. */
+/** Turns reasoning-prune and vote requests into core input within the configured limits, or a 400 that names the field. */
 @ApplicationScoped
 public class ReasoningRequestReader {
 
@@ -25,9 +31,94 @@ public class ReasoningRequestReader {
     ShearsConfig config;
 
     @Inject
+    LanguageModelConfig lm;
+
+    @Inject
     RequestLimits limits;
 
     record Input(ReasoningInput input, ReasoningOptions options) {}
+
+    record VoteInput(String question, List<VotingService.GivenPath> paths, VotingService.Sampling sampling,
+                     AnswerExtractor extractor) {}
+
+    VoteInput readVote(VoteRequest r) {
+        if (r == null) {
+            throw ShearsException.invalid("request body is required: {\"question\": ..., \"paths\": [...]}");
+        }
+        String question = limits.query("question", r.question());
+        AnswerExtractor extractor = extractor(r.extractor(), r.answerRegex());
+        int maxPaths = config.reasoning().maxPaths();
+        if ((r.paths() == null) == (r.n() == null)) {
+            throw ShearsException.invalid("give 'paths' (the sampled paths) or 'n' (how many to sample), one of them");
+        }
+        if (r.n() != null) {
+            if (r.n() < 1 || r.n() > maxPaths) {
+                throw ShearsException.invalid("'n' must be 1 to " + maxPaths + " (shears.reasoning.max-paths), not " + r.n());
+            }
+            double temperature = r.temperature() == null ? 0.8 : r.temperature();
+            if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+                throw ShearsException.invalid("'temperature' must be a finite number >= 0");
+            }
+            int maxTokens = r.maxTokens() == null ? 256 : r.maxTokens();
+            if (maxTokens < 1 || maxTokens > lm.limits().maxTokens()) {
+                throw ShearsException.invalid("'max_tokens' must be 1 to " + lm.limits().maxTokens()
+                        + " (shears.lm.limits.max-tokens), not " + maxTokens);
+            }
+            return new VoteInput(question, null, new VotingService.Sampling(r.n(), temperature, maxTokens, r.seed(),
+                    Boolean.TRUE.equals(r.earlyStop())), extractor);
+        }
+        if (r.paths().isEmpty() || r.paths().size() > maxPaths) {
+            throw ShearsException.invalid("'paths' has " + r.paths().size() + " entries; give 1 to " + maxPaths
+                    + " (shears.reasoning.max-paths)");
+        }
+        List<VotingService.GivenPath> paths = new ArrayList<>(r.paths().size());
+        for (int i = 0; i < r.paths().size(); i++) {
+            VoteRequest.PathIn p = r.paths().get(i);
+            String field = "paths[" + i + "]";
+            if (p == null || p.text() == null) {
+                throw ShearsException.invalid("'" + field + ".text' is required");
+            }
+            text(field + ".text", p.text());
+            text(field + ".answer", p.answer());
+            paths.add(new VotingService.GivenPath(p.text(), p.answer(), meanLogProb(field, p)));
+        }
+        return new VoteInput(question, paths, null, extractor);
+    }
+
+    private static Double meanLogProb(String field, VoteRequest.PathIn p) {
+        if (p.meanLogprob() != null && p.logprobs() != null) {
+            throw ShearsException.invalid("'" + field + "': give 'mean_logprob' or 'logprobs', not both");
+        }
+        if (p.meanLogprob() != null) {
+            double mean = p.meanLogprob();
+            if (!Double.isFinite(mean) || mean > 0) {
+                throw ShearsException.invalid("'" + field + ".mean_logprob' must be a finite log-probability <= 0, not " + mean);
+            }
+            return mean;
+        }
+        if (p.logprobs() == null) {
+            return null;
+        }
+        try {
+            return new ScoredText(ClientLogProbs.validate(entries(p.logprobs()))).mean();
+        } catch (LanguageModelException e) {
+            throw ShearsException.invalid("'" + field + ".logprobs': " + e.getMessage());
+        }
+    }
+
+    private static AnswerExtractor extractor(String name, String regex) {
+        try {
+            if (regex != null) {
+                if (name != null) {
+                    throw ShearsException.invalid("give 'extractor' or 'answer_regex', not both");
+                }
+                return AnswerExtractors.regex(regex);
+            }
+            return name == null ? AnswerExtractors.auto() : AnswerExtractors.named(name);
+        } catch (IllegalArgumentException e) {
+            throw ShearsException.invalid((regex != null ? "'answer_regex': " : "'extractor': ") + e.getMessage());
+        }
+    }
 
     Input read(ReasoningPruneRequest r) {
         if (r == null) {
@@ -115,7 +206,7 @@ public class ReasoningRequestReader {
         };
     }
 
-    private static List<TokenLogProb> logProbs(String reasoning, List<ReasoningPruneRequest.LogProb> entries) {
+    private static List<ClientLogProbs.Entry> entries(List<ReasoningPruneRequest.LogProb> entries) {
         List<ClientLogProbs.Entry> out = new ArrayList<>(entries.size());
         for (int i = 0; i < entries.size(); i++) {
             ReasoningPruneRequest.LogProb e = entries.get(i);
@@ -124,6 +215,11 @@ public class ReasoningRequestReader {
             }
             out.add(new ClientLogProbs.Entry(e.token(), e.logprob(), null, bytes(e.bytes(), i)));
         }
+        return out;
+    }
+
+    private static List<TokenLogProb> logProbs(String reasoning, List<ReasoningPruneRequest.LogProb> entries) {
+        List<ClientLogProbs.Entry> out = entries(entries);
         try {
             return ClientLogProbs.alignTo(reasoning, out);
         } catch (LanguageModelException e) {

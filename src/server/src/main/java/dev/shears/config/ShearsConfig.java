@@ -41,6 +41,10 @@ public interface ShearsConfig {
         @WithDefault("2000")
         int maxSteps();
 
+        /** Paths in one vote, given or sampled. */
+        @WithDefault("256")
+        int maxPaths();
+
         /** Bytes of scored chains kept in memory, so that re-pruning a chain at another budget calls no model. */
         @WithDefault("67108864")
         long cacheBytes();

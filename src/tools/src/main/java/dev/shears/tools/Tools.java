@@ -6,6 +6,7 @@ import dev.shears.tools.bench.SoakBench;
 import dev.shears.tools.bench.ThroughputBench;
 import dev.shears.tools.eval.EvaluateCommand;
 import dev.shears.tools.eval.EvaluateReasoningCommand;
+import dev.shears.tools.eval.EvaluateVotingCommand;
 import dev.shears.tools.eval.FitHeadCommand;
 import dev.shears.tools.eval.TrainProvenceHeadCommand;
 import dev.shears.tools.reasoning.ReasonBatchCommand;
@@ -35,6 +36,7 @@ public final class Tools {
         COMMANDS.put("evaluate-reasoning", new Entry(EvaluateReasoningCommand::main, "reasoning-step pruning on GSM8K: needed steps kept vs tokens saved, per scorer"));
         COMMANDS.put("fit-head", new Entry(FitHeadCommand::main, "fit an encoder's similarity head; prints the manifest block"));
         COMMANDS.put("train-provence-head", new Entry(TrainProvenceHeadCommand::main, "train Provence heads on a frozen encoder"));
+        COMMANDS.put("evaluate-voting", new Entry(EvaluateVotingCommand::main, "path voting on sampled paths: SC, PPL, PC and RPC accuracy and ECE per n"));
         COMMANDS.put("reason-batch", new Entry(ReasonBatchCommand::main, "prune the chains of thought of a JSONL file, resumably and by shard"));
         COMMANDS.put("pin-model", new Entry(Tools::pinModel, "write manifest.json pinning the sha256 of every file of a model directory"));
         COMMANDS.put("bench-latency", new Entry(PruneLatencyBench::main, "added latency per request against a running service"));
