@@ -34,11 +34,7 @@ public final class PathVoter {
     static Vote vote(List<ReasoningPath> paths, BiPredicate<String, String> equivalent, boolean prune) {
         int n = paths.size();
         double[] p = new double[n];
-        double mean = 0;
-        for (int i = 0; i < n; i++) {
-            p[i] = paths.get(i).probability();
-            mean += p[i] / n;
-        }
+        for (int i = 0; i < n; i++) p[i] = paths.get(i).probability();
 
         WeibullFit fit = null;
         String note = "pruning off";
@@ -47,10 +43,7 @@ public final class PathVoter {
             WeibullMixture.Result result = WeibullMixture.fit(p);
             fit = result.fit();
             note = result.note();
-            for (int i = 0; fit != null && i < n; i++) {
-                double hi = fit.posteriorHigh(p[i]);
-                low[i] = hi < 1 - hi && p[i] < mean;
-            }
+            if (fit != null) low = lowProbability(p, fit);
         }
 
         List<List<Integer>> groups = AnswerGroups.group(paths, equivalent);
@@ -88,6 +81,19 @@ public final class PathVoter {
 
     private static double logProb(ReasoningPath path) {
         return Double.isNaN(path.meanLogProb()) ? Double.NEGATIVE_INFINITY : path.meanLogProb();
+    }
+
+    /** The pruning rule: the low component is more likely ({@code r_hi < 1 − r_hi}) and {@code p_i < p̄}. */
+    static boolean[] lowProbability(double[] p, WeibullFit fit) {
+        double mean = 0;
+        for (double x : p) mean += x;
+        mean /= p.length;
+        boolean[] low = new boolean[p.length];
+        for (int i = 0; i < p.length; i++) {
+            double hi = fit.posteriorHigh(p[i]);
+            low[i] = hi < 1 - hi && p[i] < mean;
+        }
+        return low;
     }
 
     private static double[] scores(List<ReasoningPath> paths, List<List<Integer>> groups, boolean[] pruned) {
