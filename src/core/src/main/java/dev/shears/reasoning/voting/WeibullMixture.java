@@ -18,7 +18,8 @@ import org.apache.commons.math3.special.Gamma;
  * with upper bounds {@code k ≤ 1000} (a coefficient of variation of about 0.1%: tighter than any real spread of mean
  * token probabilities, and it caps the likelihood spike a component gets by collapsing onto duplicated values) and
  * {@code λ ≤ 100} (data lie in (0,1]; beyond that the density on [0,1] only shrinks). k and λ are optimised as
- * logarithms so one trust-region radius suits all five parameters; the feasible set is the same.
+ * logarithms so one trust-region radius suits all five parameters; the feasible set is the same. A fit with k or λ at
+ * the lower bound is rejected as degenerate (see {@link #fit}).
  */
 final class WeibullMixture {
 
@@ -82,6 +83,11 @@ final class WeibullMixture {
         double w = v[0], k1 = Math.exp(v[1]), l1 = Math.exp(v[2]), k2 = Math.exp(v[3]), l2 = Math.exp(v[4]);
         double nll = nll(p, w, k1, l1, k2, l2);
         if (!Double.isFinite(nll)) return new Result(null, "not fitted: non-finite NLL");
+        // A shape or scale pinned at 0.01 is a component collapsed onto an outlier (e.g. a floor probability): a k < 1
+        // spike whose heavy tail gives it the larger mean, so the real paths would all be labelled low.
+        if (Math.min(Math.min(k1, l1), Math.min(k2, l2)) <= SHAPE_MIN * (1 + 1e-6)) {
+            return new Result(null, "not fitted: degenerate (a component collapsed to the 0.01 bound)");
+        }
         WeibullFit fit = mean(k1, l1) >= mean(k2, l2)
                 ? new WeibullFit(w, k1, l1, k2, l2, nll)
                 : new WeibullFit(1 - w, k2, l2, k1, l1, nll);
