@@ -13,7 +13,8 @@ import java.util.function.BiPredicate;
  * <p>The mixture and the mean {@code p̄} are over all paths, answered or not, as in the reference. Paths without an
  * answer never form a class; they are reported as pruned ({@link PrunedPath#NO_ANSWER}). Fallbacks: fewer than
  * {@value WeibullMixture#MIN_PATHS} paths, fewer than {@value WeibullMixture#MIN_DISTINCT} distinct probabilities,
- * optimiser failure or a non-finite NLL fit nothing and prune nothing for low probability; if pruning would leave no
+ * optimiser failure, a non-finite NLL or a component collapsed to the 0.01 bound fit nothing and prune nothing for low
+ * probability; if pruning would leave no
  * answered path voting (the above-mean paths all lack an answer) the vote is PC without pruning. Each is said in
  * {@link Vote#fitNote()}. Ties (equal scores) go to the class whose first path came first; {@link Vote#tied()} lists them.
  */
