@@ -127,7 +127,7 @@ final class AnswerText {
         for (String[] d : delimiters) {
             if (t.startsWith(d[0], p)) {
                 int from = p + d[0].length();
-                int end = t.indexOf(d[1], from);
+                int end = indexOfUnescaped(t, d[1], from);
                 int lineEnd = lineEnd(t, from);
                 if (end > from && end - from <= MAX_ANSWER && (d[0].length() > 1 || end <= lineEnd)) {
                     String inner = t.substring(from, end);
@@ -141,6 +141,15 @@ final class AnswerText {
         }
         int end = sentenceEnd(t, p);
         return clean(t.substring(p, end));
+    }
+
+    /** The next {@code what} at or after {@code from} that does not follow a backslash ("\\$" is a dollar sign). */
+    private static int indexOfUnescaped(String t, String what, int from) {
+        int at = t.indexOf(what, from);
+        while (at > 0 && t.charAt(at - 1) == '\\') {
+            at = t.indexOf(what, at + 1);
+        }
+        return at;
     }
 
     static int lineEnd(String t, int from) {

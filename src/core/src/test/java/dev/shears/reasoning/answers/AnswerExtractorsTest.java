@@ -33,6 +33,7 @@ class AnswerExtractorsTest {
             answer-is   | I think the answer is 4. No wait, the answer is 5.                | 5
             answer-is   | The answer is $18 and some change                                 | $18 and some change
             answer-is   | The answer is 3.5 because 7/2 = 3.5                               | 3.5
+            answer-is   | Therefore, the answer is $\\$1,250.50$.                            | \\$1,250.50
             answer-is   | Answer: (C)                                                       | (C)
             gsm8k       | 48/2 = <<48/2=24>>24\\n48+24 = <<48+24=72>>72\\n#### 72             | 72
             gsm8k       | ... \\n#### 1,200                                                  | 1,200
