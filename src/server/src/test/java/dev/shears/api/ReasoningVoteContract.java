@@ -54,9 +54,11 @@ public abstract class ReasoningVoteContract {
                 Map.of("text", "She sells nine eggs for two dollars each, so she makes eighteen dollars.\nA: 18"),
                 Map.of("text", "Sixteen minus three minus four is nine, times two is $18.\nA: $18"),
                 Map.of("text", "She has thirteen eggs to sell.\nA: 26",
-                        "logprobs", List.of(Map.of("token", "She", "logprob", -3.0), Map.of("token", " has", "logprob", -1.0))))));
+                        "logprobs", List.of(Map.of("token", "She", "logprob", -40.0), Map.of("token", " has", "logprob", -30.0))))));
+        // the trigram gives the first two paths mean log-probs near -8; the third's own tokens average -35
         assertEquals("18", r.getString("answer"), "'18' and '$18' are one answer");
         assertEquals("mixed", r.getString("scorer"));
+        assertEquals(List.of(0, 1), r.getList("answers[0].paths"));
         assertEquals(2, r.getInt("answers[0].votes"));
         double sum = r.<Float>getList("answers.probability").stream().mapToDouble(Float::doubleValue).sum();
         assertEquals(1.0, sum, 1e-5);
