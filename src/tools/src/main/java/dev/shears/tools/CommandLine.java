@@ -31,4 +31,20 @@ public final class CommandLine {
     public String get(String name, String fallback) {
         return options.getOrDefault(name, fallback);
     }
+
+    /** A command's body, which may throw. */
+    @FunctionalInterface
+    public interface Body {
+        void run() throws Exception;
+    }
+
+    /** Runs a command; a usage mistake (an {@link IllegalArgumentException}) prints its message and the usage and exits 2. */
+    public static void exitOnMisuse(String usage, Body body) throws Exception {
+        try {
+            body.run();
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\n" + usage);
+            System.exit(2);
+        }
+    }
 }

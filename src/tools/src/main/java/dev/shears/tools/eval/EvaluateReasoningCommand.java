@@ -55,18 +55,11 @@ public final class EvaluateReasoningCommand {
     private EvaluateReasoningCommand() {}
 
     public static void main(String[] args) throws Exception {
-        try {
-            run(args, System.out);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage() + "\n" + USAGE);
-            System.exit(2);
-        }
+        CommandLine.exitOnMisuse(USAGE, () -> run(args, System.out));
     }
 
     static void run(String[] args, PrintStream out) throws Exception {
-        List<String> options = new ArrayList<>(Scorers.OPTIONS);
-        options.addAll(List.of("limit", "seeds"));
-        CommandLine cli = new CommandLine(args, options);
+        CommandLine cli = Scorers.commandLine(args, "limit", "seeds");
         if (cli.positional.size() != 1) {
             throw new IllegalArgumentException("give one GSM8K file");
         }

@@ -24,6 +24,13 @@ public final class Scorers {
     /** Options {@link #open} reads, for commands that take a scorer. */
     public static final java.util.List<String> OPTIONS = java.util.List.of("lm-location", "remote-url", "remote-model", "remote-logprobs");
 
+    /** A command line that knows the scorer options and {@code more}. */
+    public static CommandLine commandLine(String[] args, String... more) {
+        java.util.List<String> known = new java.util.ArrayList<>(OPTIONS);
+        known.addAll(java.util.List.of(more));
+        return new CommandLine(args, known);
+    }
+
     /** {@code --lm-location DIR} (in-process ONNX decoder), {@code --remote-url URL}, or the embedded word trigram. */
     public static LanguageModel open(CommandLine cli) {
         String location = cli.get("lm-location", null);
