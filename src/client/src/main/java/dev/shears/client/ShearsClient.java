@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A Java client for Shears' REST API: context pruning ({@code POST /v1/context/prune}) and reranking
- * ({@code POST /v1/rerank}). Thread-safe; one instance per server. Errors arrive as {@link ShearsException}s
+ * A Java client for Shears' REST API: context pruning ({@code POST /v1/context/prune}), reranking
+ * ({@code POST /v1/rerank}) and reasoning-step pruning ({@code POST /v1/reasoning/prune}). Thread-safe; one instance per server. Errors arrive as {@link ShearsException}s
  * carrying the server's own {@link ErrorType} and message (a 429 is {@link ErrorType#OVERLOADED}, ...); a server
  * that cannot be reached or answers something else is {@link ErrorType#UPSTREAM_ERROR}, one that does not answer
  * in time {@link ErrorType#TIMEOUT}.
@@ -76,6 +76,20 @@ public final class ShearsClient implements AutoCloseable {
     /** A document's relevance to the query, by its index in the request. */
     public record Ranked(int index, double relevanceScore) {}
 
+    /**
+     * A chain of thought to prune ({@code POST /v1/reasoning/prune}): {@code keepRatio} (server default 0.8) or
+     * {@code maxTokens} sets the budget; {@code answer} is kept whatever the budget. Null options take the defaults.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ReasoningRequest(String question, String reasoning, String answer, Double keepRatio, Integer maxTokens) {
+        public static ReasoningRequest of(String question, String reasoning, double keepRatio) {
+            return new ReasoningRequest(question, reasoning, null, keepRatio, null);
+        }
+    }
+
+    /** The kept steps as they stand in the input, in order; token counts as the scoring model counts them. */
+    public record PrunedReasoning(String prunedReasoning, int tokensBefore, int tokensAfter, int budget, String scorer) {}
+
     private record RerankBody(String query, List<String> documents, Integer topN) {}
 
     private record RerankAnswer(List<Ranked> results) {}
@@ -110,6 +124,11 @@ public final class ShearsClient implements AutoCloseable {
     /** Ranks {@code documents} by relevance to {@code query}, best first; at most {@code topN} when given. */
     public List<Ranked> rerank(String query, List<String> documents, Integer topN) {
         return post("v1/rerank", new RerankBody(query, documents, topN), RerankAnswer.class).results();
+    }
+
+    /** Removes the reasoning steps a language model finds least surprising, down to the request's budget. */
+    public PrunedReasoning pruneReasoning(ReasoningRequest request) {
+        return post("v1/reasoning/prune", request, PrunedReasoning.class);
     }
 
     private <T> T post(String path, Object body, Class<T> type) {

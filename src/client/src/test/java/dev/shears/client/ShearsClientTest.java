@@ -58,6 +58,22 @@ class ShearsClientTest {
     }
 
     @Test
+    void prunes_reasoning_with_the_servers_field_names() throws Exception {
+        String answer = "{\"pruned_reasoning\": \"48 + 24 = 72.\", \"answer\": \"72\", \"steps\": [], \"tokens_before\": 35,"
+                + " \"tokens_after\": 17, \"tokens_saved\": 18, \"budget\": 28, \"scorer\": \"cmusphinx-en-us-trigram\","
+                + " \"mode\": \"global\", \"coarse\": {\"outcome\": \"skipped\"}}";
+        try (ScriptedServer server = new ScriptedServer().then(ScriptedServer.Reply.ok(answer));
+             ShearsClient client = ShearsClient.builder().baseUrl(server.uri().toString()).build()) {
+            ShearsClient.PrunedReasoning r = client.pruneReasoning(
+                    new ShearsClient.ReasoningRequest("How many?", "48 / 2 = 24.\n48 + 24 = 72.", "72", 0.8, null));
+            assertEquals("/v1/reasoning/prune -", server.calls.get(0));
+            assertEquals("{\"question\":\"How many?\",\"reasoning\":\"48 / 2 = 24.\\n48 + 24 = 72.\",\"answer\":\"72\","
+                    + "\"keep_ratio\":0.8}", server.requests.get(0));
+            assertEquals(new ShearsClient.PrunedReasoning("48 + 24 = 72.", 35, 17, 28, "cmusphinx-en-us-trigram"), r);
+        }
+    }
+
+    @Test
     void server_errors_keep_their_type_and_message() throws Exception {
         Map<Integer, ErrorType> cases = Map.of(400, ErrorType.INVALID_REQUEST, 429, ErrorType.OVERLOADED,
                 503, ErrorType.MODEL_UNAVAILABLE, 504, ErrorType.TIMEOUT);
