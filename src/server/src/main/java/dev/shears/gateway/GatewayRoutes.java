@@ -236,6 +236,7 @@ public class GatewayRoutes {
             }
             head(rc, response.statusCode(), response.headers()).end(answer);
         });
+        response.resume(); // Upstream paused it for us
     }
 
     private static HttpServerResponse head(RoutingContext rc, int status, MultiMap headers) {
