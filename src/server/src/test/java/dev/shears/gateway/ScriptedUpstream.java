@@ -38,6 +38,13 @@ public final class ScriptedUpstream implements QuarkusTestResourceLifecycleManag
     static volatile CountDownLatch release = new CountDownLatch(0);
     static volatile CountDownLatch hungUp = new CountDownLatch(1);
     private HttpServer server;
+    private Map<String, String> overrides = Map.of();
+
+    /** Settings given by a test profile's resource entry replace the defaults {@link #start()} returns. */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        overrides = Map.copyOf(initArgs);
+    }
 
     static void reset() {
         SCRIPT.clear();
@@ -94,10 +101,13 @@ public final class ScriptedUpstream implements QuarkusTestResourceLifecycleManag
         });
         server.setExecutor(Executors.newCachedThreadPool());
         server.start();
-        return Map.of("shears.gateway.upstream.url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
+        Map<String, String> config = new java.util.HashMap<>(Map.of(
+                "shears.gateway.upstream.url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
                 "shears.gateway.upstream.retry-delay", "10ms",
                 "shears.gateway.upstream.read-timeout", "3s",
-                "shears.gateway.upstream.circuit-breaker.request-volume", "1000");
+                "shears.gateway.upstream.circuit-breaker.request-volume", "1000"));
+        config.putAll(overrides);
+        return config;
     }
 
     @Override
