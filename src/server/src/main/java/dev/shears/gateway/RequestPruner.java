@@ -3,6 +3,9 @@ package dev.shears.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shears.api.RequestLimits;
+import dev.shears.config.ShearsConfig;
+import dev.shears.error.ShearsException;
 import dev.shears.pruning.Document;
 import dev.shears.pruning.PruningOptions;
 import dev.shears.pruning.PruningResult;
@@ -50,6 +53,12 @@ public class RequestPruner {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    RequestLimits limits;
+
+    @Inject
+    ShearsConfig shears;
 
     /** One pruned part: the policy, where in the request (a JSON pointer), and its tokens before and after. */
     public record Part(String policy, String where, int tokensBefore, int tokensAfter) {}
@@ -102,6 +111,15 @@ public class RequestPruner {
         if (docs.isEmpty() || question.isBlank()) {
             return List.of();
         }
+        // the limits of Shears' own pruning API bound the work here too; over one, the documents go on unpruned (fail-open)
+        limits.query("question", question);
+        limits.documentCount(docs.size());
+        long total = 0;
+        for (int i = 0; i < docs.size(); i++) {
+            limits.document(where.get(i), docs.get(i).text());
+            total += docs.get(i).text().length();
+        }
+        limits.totalChars(total);
         PruningOptions options = policy.threshold() == null ? PruningOptions.defaults() : PruningOptions.defaults().withThreshold(policy.threshold());
         PruningResult result = contextPruning.prune(question, docs, options, abandoned).result();
         int k = 0;
@@ -188,6 +206,10 @@ public class RequestPruner {
     private String prune(String question, String reasoning, GatewayPolicy policy, BooleanSupplier abandoned) {
         if (question.isBlank()) {
             question = "Answer the question.";
+        }
+        if (reasoning.length() > shears.reasoning().maxChars()) {
+            throw ShearsException.invalid("a reasoning chain has " + reasoning.length() + " characters, more than the limit of "
+                    + shears.reasoning().maxChars() + " (shears.reasoning.max-chars)");
         }
         return reasoningPruning.prune(ReasoningInput.of(question, reasoning.strip()), ReasoningOptions.keep(policy.keepRatio()), abandoned)
                 .result().prunedReasoning();

@@ -89,6 +89,24 @@ class GatewayTest {
     }
 
     @Test
+    void a_document_over_the_pruning_limits_is_forwarded_unpruned_and_counted() throws Exception {
+        ScriptedUpstream.SCRIPT.add(Reply.json(200, ANSWER));
+        String huge = "The tower is 330 metres tall. Bananas grow in clusters. ".repeat(1800); // over shears.limits.max-document-chars (100000)
+        ObjectNode body = (ObjectNode) JSON.readTree(CHAT);
+        ((ObjectNode) body.at("/messages/1")).put("content", "<document>" + huge + "</document>\nHow tall is the Eiffel Tower?");
+        String metrics = given().get("/q/metrics").then().extract().asString();
+        double failedBefore = failOpen(metrics);
+        chat(body.toString()).then().statusCode(200).header("x-shears-tokens-before", "0").header("x-shears-tokens-after", "0");
+        assertEquals(body, forwarded(0), "forwarded as sent");
+        assertEquals(failedBefore + 1, failOpen(given().get("/q/metrics").then().extract().asString()));
+    }
+
+    private static double failOpen(String metrics) {
+        var m = java.util.regex.Pattern.compile("(?m)^shears_gateway_fail_open_total\\{policy=\"context\"} ([0-9.eE+-]+)$").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @Test
     void context_off_by_header_forwards_the_body_as_sent() throws Exception {
         ScriptedUpstream.SCRIPT.add(Reply.json(200, ANSWER));
         chat(CHAT, "x-shears-context", "off").then().statusCode(200).header("x-shears-tokens-before", "0");
