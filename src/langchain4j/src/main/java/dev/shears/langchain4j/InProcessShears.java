@@ -29,12 +29,25 @@ final class InProcessShears implements ShearsBackend {
 
     private final EncoderModel encoder;
     private final ContextPruner pruner;
-    private final ReasoningPruner reasoning;
+    private volatile ReasoningPruner reasoning;
 
     InProcessShears(String modelLocation) {
         this.encoder = OfflineModels.encoder(modelLocation);
         this.pruner = OfflineModels.pruner(encoder);
-        this.reasoning = new ReasoningPruner(NgramLanguageModel.embedded());
+    }
+
+    /** The trigram (27 MB) is loaded on first use, so chains that only aggregate content never pay for it. */
+    private ReasoningPruner reasoning() {
+        ReasoningPruner r = reasoning;
+        if (r == null) {
+            synchronized (this) {
+                if (reasoning == null) {
+                    reasoning = new ReasoningPruner(NgramLanguageModel.embedded());
+                }
+                r = reasoning;
+            }
+        }
+        return r;
     }
 
     @Override
@@ -60,7 +73,7 @@ final class InProcessShears implements ShearsBackend {
 
     @Override
     public ShearsClient.PrunedReasoning pruneReasoning(ShearsClient.ReasoningRequest r) {
-        PrunedReasoning p = reasoning.prune(ReasoningInput.of(r.question(), r.reasoning()).withAnswer(r.answer()),
+        PrunedReasoning p = reasoning().prune(ReasoningInput.of(r.question(), r.reasoning()).withAnswer(r.answer()),
                 new ReasoningOptions(r.keepRatio(), r.maxTokens(), ReasoningOptions.Mode.GLOBAL, false));
         return new ShearsClient.PrunedReasoning(p.prunedReasoning(), p.tokensBefore(), p.tokensAfter(), p.budget(), p.scorer());
     }
