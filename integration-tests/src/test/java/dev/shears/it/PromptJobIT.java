@@ -66,7 +66,6 @@ class PromptJobIT {
             assertTrue(Files.readString(second.log()).contains("resumes after generation"), "log should say it resumed");
             assertEquals(uninterrupted.path("result"), resumed.path("result"));
             assertEquals(uninterrupted.path("best_prompt"), resumed.path("best_prompt"));
-            assertEquals(500, resumed.path("evaluations").asInt());
         }
     }
 
