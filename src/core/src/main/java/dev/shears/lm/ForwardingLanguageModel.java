@@ -30,6 +30,11 @@ public abstract class ForwardingLanguageModel implements LanguageModel {
     }
 
     @Override
+    public List<TokenLogProb> tokenize(String text) {
+        return delegate.tokenize(text);
+    }
+
+    @Override
     public int countTokens(String text) {
         return delegate.countTokens(text);
     }

@@ -27,6 +27,16 @@ public interface LanguageModel extends AutoCloseable {
         return scorePrompts(List.of(text)).get(0).tokens().size();
     }
 
+    /**
+     * The tokens {@code text} is to this model, in order, with their UTF-16 character spans into {@code text}
+     * ({@code start}/{@code end}); their log-probs are not needed and may be {@link Double#NaN}. Searches that
+     * delete tokens (PromptQuine) need this. By default derived from {@link #scorePrompts} (one forward pass);
+     * a model that owns its tokenizer should override it with a plain encode.
+     */
+    default List<TokenLogProb> tokenize(String text) {
+        return text.isEmpty() ? List.of() : scorePrompts(List.of(text)).get(0).tokens();
+    }
+
     /** Maximum number of tokens (prompt + continuation/generation) the model accepts. */
     int contextLength();
 

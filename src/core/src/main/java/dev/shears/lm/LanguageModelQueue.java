@@ -71,6 +71,11 @@ public final class LanguageModelQueue implements AutoCloseable {
         }
 
         @Override
+        public List<TokenLogProb> tokenize(String text) {
+            return queue.submit(() -> model.tokenize(text), timeout, abandoned);
+        }
+
+        @Override
         public int countTokens(String text) {
             return queue.submit(() -> model.countTokens(text), timeout, abandoned);
         }

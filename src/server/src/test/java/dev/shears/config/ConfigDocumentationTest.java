@@ -17,7 +17,7 @@ class ConfigDocumentationTest {
     void the_configuration_reference_lists_every_key() throws Exception {
         String reference = Files.readString(Path.of(System.getProperty("configuration.doc", "../docs/configuration.md")));
         List<String> missing = new ArrayList<>();
-        for (Class<?> mapping : List.of(ShearsConfig.class, LanguageModelConfig.class, dev.shears.gateway.GatewayConfig.class)) {
+        for (Class<?> mapping : List.of(ShearsConfig.class, LanguageModelConfig.class, dev.shears.gateway.GatewayConfig.class, dev.shears.jobs.JobsConfig.class)) {
             for (String key : keys(mapping.getAnnotation(ConfigMapping.class).prefix(), mapping)) {
                 if (!reference.contains("`" + key + "`")) {
                     missing.add(key);

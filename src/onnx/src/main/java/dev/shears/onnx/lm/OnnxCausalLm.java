@@ -160,6 +160,18 @@ public final class OnnxCausalLm implements LanguageModel {
         return encode(text).length;
     }
 
+    /** The tokenizer's tokens of {@code text} with their character spans; no model call, log-probs NaN. */
+    @Override
+    public List<TokenLogProb> tokenize(String text) {
+        LmTokenizer.Encoded e = tokenizer.encode(text);
+        List<TokenLogProb> out = new ArrayList<>(e.length());
+        for (int i = 0; i < e.length(); i++) {
+            out.add(new TokenLogProb((int) e.ids()[i], text.substring(e.starts()[i], e.ends()[i]), e.starts()[i],
+                    e.ends()[i], Double.NaN));
+        }
+        return out;
+    }
+
     /** Token ids of {@code text} (no special tokens added). */
     public long[] encode(String text) {
         return tokenizer.encode(text).ids();
