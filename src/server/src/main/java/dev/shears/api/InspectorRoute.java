@@ -13,6 +13,13 @@ import jakarta.enterprise.event.Observes;
 public class InspectorRoute {
 
     void register(@Observes Router router) {
-        router.get("/inspector").handler(rc -> rc.redirect("inspector/"));
+        // a Vert.x path matches with or without its trailing slash; /inspector/ goes on to the static index.html
+        router.get("/inspector").handler(rc -> {
+            if (rc.request().path().endsWith("/")) {
+                rc.next();
+            } else {
+                rc.redirect("inspector/");
+            }
+        });
     }
 }

@@ -58,6 +58,7 @@ class InspectorBrowserTest {
         assertTrue(chromium.driver.getCurrentUrl().endsWith("/inspector/"), chromium.driver.getCurrentUrl());
         assertEquals("Shears inspector", chromium.driver.getTitle());
         assertEquals(List.of(), chromium.consoleErrors());
+        given().redirects().follow(false).get("/inspector").then().statusCode(302).header("Location", "inspector/");
         given().get("/inspector/").then().statusCode(200).contentType(org.hamcrest.Matchers.containsString("text/html"));
     }
 
