@@ -36,6 +36,13 @@ const EXAMPLES = {
         { text: 'She sells 9 eggs for $2 each, which is 18 dollars.\nA: $18', mean_logprob: -0.52 },
         { text: '16 - 3 = 13 eggs, 13 * 2 = $26.\nA: 26', mean_logprob: -0.61 },
         { text: 'She makes 16 * 2 = $32.\nA: 32', mean_logprob: -1.9 }] },
+    { name: 'GSM8K: Janet\'s ducks, one path without an answer',
+      question: 'Janet\'s ducks lay 16 eggs per day. She eats three for breakfast and bakes muffins with four. She sells the rest at $2 per egg. How much does she make every day?',
+      paths: [
+        { text: '16 - 3 - 4 = 9 eggs, 9 * 2 = $18.\nA: 18', mean_logprob: -0.35 },
+        { text: 'She sells 9 eggs for $2 each, which is 18 dollars.\nA: $18', mean_logprob: -0.52 },
+        { text: '16 - 3 = 13 eggs, 13 * 2 = $26.\nA: 26', mean_logprob: -0.61 },
+        { text: 'Eggs go to the market, so she makes some money from them.', mean_logprob: -2.4 }] },
   ],
 };
 

@@ -17,6 +17,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -107,6 +108,7 @@ class InspectorBrowserTest {
         assertTrue(steps.get(0).getText().contains("surprisal 4.333343 nats"), steps.get(0).getText());
         assertTrue(steps.get(0).getText().contains("first token “In”"), steps.get(0).getText());
         assertTrue(text("#rsn-summary").contains("budget 28 tokens, kept 17 of 35"), text("#rsn-summary"));
+        chromium.driver.executeScript("document.querySelector('#reasoning .output').scrollIntoView()");
         chromium.screenshot("inspector-reasoning");
 
         chromium.driver.findElement(By.id("rsn-ratio")).sendKeys(Keys.END); // ratio 1: the whole chain fits
@@ -127,6 +129,17 @@ class InspectorBrowserTest {
         assertTrue(text("#vote-summary").contains("perplexity consistency: 18 (70.5%)"), text("#vote-summary"));
         assertTrue(text("#vote-summary").contains("self-consistency: 18 (50.0%)"), text("#vote-summary"));
         assertEquals(4, chromium.driver.findElements(By.cssSelector("#vote-paths-out li.kept")).size());
+
+        // the second example has a path without an answer: pruned, and marked so
+        new Select(chromium.driver.findElement(By.id("vote-example"))).selectByIndex(1);
+        click("#vote-form button[type=submit]");
+        waitFor("#vote-paths-out li.removed");
+        List<WebElement> paths = chromium.driver.findElements(By.cssSelector("#vote-paths-out li"));
+        assertEquals(List.of("kept", "kept", "kept", "removed"), paths.stream().map(p -> p.getAttribute("class")).toList());
+        assertTrue(paths.get(3).getText().contains("answer none · pruned: no answer"), paths.get(3).getText());
+        assertTrue(text("#vote-summary").contains("1 pruned"), text("#vote-summary"));
+        assertEquals(2L, fetches());
+        chromium.driver.executeScript("document.querySelector('#vote .output').scrollIntoView()");
         chromium.screenshot("inspector-vote");
         assertEquals(List.of(), chromium.consoleErrors());
     }
