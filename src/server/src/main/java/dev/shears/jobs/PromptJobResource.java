@@ -13,6 +13,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +38,8 @@ public class PromptJobResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start a prompt-pruning search (PromptQuine); 202 with the job id and its Location")
+    @APIResponse(responseCode = "202", description = "The job, queued; its Location is /v1/prompt/jobs/{id}",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PromptJob.class)))
     public Response submit(PromptJobRequest request) {
         String id = service.submit(request);
         PromptJob job = store.find(id).orElseThrow();
