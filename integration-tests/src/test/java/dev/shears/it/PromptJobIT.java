@@ -74,7 +74,7 @@ class PromptJobIT {
                 "shears.jobs.data-dir", data.toString()));
     }
 
-    private static String submit(ShearsProcess server) throws Exception {
+    static String submit(ShearsProcess server) throws Exception {
         HttpResponse<String> r = server.http().send(HttpRequest.newBuilder(server.uri("/v1/prompt/jobs"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JOB)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -83,14 +83,14 @@ class PromptJobIT {
         return JSON.readTree(r.body()).path("id").asText();
     }
 
-    private static JsonNode get(ShearsProcess server, String id) throws Exception {
+    static JsonNode get(ShearsProcess server, String id) throws Exception {
         HttpResponse<String> r = server.http().send(HttpRequest.newBuilder(server.uri("/v1/prompt/jobs/" + id)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         return JSON.readTree(r.body());
     }
 
-    private static JsonNode awaitDone(ShearsProcess server, String id) throws Exception {
+    static JsonNode awaitDone(ShearsProcess server, String id) throws Exception {
         long deadline = System.nanoTime() + 300_000_000_000L;
         while (System.nanoTime() < deadline) {
             JsonNode job = get(server, id);

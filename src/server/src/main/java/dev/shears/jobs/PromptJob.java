@@ -18,7 +18,9 @@ public record PromptJob(
         String error,
         @JsonProperty("created_at") long createdAt,
         @JsonProperty("updated_at") long updatedAt,
-        @JsonProperty("finished_at") Long finishedAt) {
+        @JsonProperty("finished_at") Long finishedAt,
+        /** The replica that runs (or last ran) the job: {@code host/random} of its process; null while queued. */
+        String replica) {
 
     public static final String QUEUED = "queued";
     public static final String RUNNING = "running";

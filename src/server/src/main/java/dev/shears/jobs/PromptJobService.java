@@ -35,9 +35,15 @@ import org.jboss.logging.Logger;
 
 /**
  * Validates, stores and runs PromptQuine jobs on the local language model. At most {@code shears.jobs.max-running}
- * search at once (a fixed pool; the rest wait queued). After every generation the checkpoint goes to the database;
- * at start-up, jobs left queued or running by a previous process are resumed from their last checkpoint, which
- * gives the same result as an uninterrupted run (the search's randomness is derived from seed and generation).
+ * search at once on this replica (the rest wait queued). After every generation the checkpoint goes to the database;
+ * a job left running by a stopped or dead process resumes from its last checkpoint, which gives the same result as an
+ * uninterrupted run (the search's randomness is derived from seed and generation).
+ *
+ * <p>Replicas sharing a PostgreSQL database share the jobs: each polls for claimable jobs (queued, or running with an
+ * expired lease) while it has a free slot and claims one with an atomic conditional {@code UPDATE}, so one replica at
+ * a time owns a job. The owner renews the lease every third of {@code shears.jobs.lease}; a replica that fails to
+ * renew (it lost the job) stops searching it, and its writes name it as owner, so they no longer apply. With the
+ * embedded H2 database one process owns the file, so at start-up it releases every lease left by its predecessor.
  */
 @ApplicationScoped
 public class PromptJobService {
@@ -60,25 +66,38 @@ public class PromptJobService {
     private ExecutorService pool;
     private ScheduledExecutorService housekeeping;
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    /** Jobs this replica has claimed and runs. */
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    /** Jobs whose lease this replica failed to renew: another may own them now. */
+    private final Set<String> lost = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
+    private final String replica = replicaId();
 
     void start(@Observes StartupEvent ev) {
-        pool = Executors.newFixedThreadPool(Math.max(1, config.maxRunning()), r -> {
+        int max = Math.max(1, config.maxRunning());
+        pool = Executors.newFixedThreadPool(max, r -> {
             Thread t = new Thread(r, "shears-prompt-job");
             t.setDaemon(true);
             return t;
         });
-        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "shears-prompt-job-retention");
+        housekeeping = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "shears-prompt-job-housekeeping");
             t.setDaemon(true);
             return t;
         });
-        housekeeping.scheduleWithFixedDelay(this::expire, 1, 60, TimeUnit.SECONDS);
-        List<String> left = store.unfinished();
-        if (!left.isEmpty()) {
-            LOG.infof("resuming %d prompt-search job(s) left queued or running: %s", left.size(), left);
+        if (!store.shared()) {
+            int released = store.release(null);
+            if (released > 0) {
+                LOG.infof("resuming %d prompt-search job(s) left running by the previous process", released);
+            }
         }
-        left.forEach(this::enqueue);
+        LOG.infof("prompt-search jobs: replica %s, %s database, at most %d at once, lease %s", replica,
+                config.database(), max, config.lease());
+        long leaseMillis = config.lease().toMillis();
+        long heartbeat = Math.max(50, leaseMillis / 3);
+        housekeeping.scheduleWithFixedDelay(this::expire, 1, 60, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(this::poll, 0, Math.min(1000, heartbeat), TimeUnit.MILLISECONDS);
     }
 
     void stop(@Observes ShutdownEvent ev) {
@@ -86,6 +105,77 @@ public class PromptJobService {
         if (pool != null) {
             pool.shutdownNow();
             housekeeping.shutdownNow();
+            try {
+                pool.awaitTermination(5, TimeUnit.SECONDS);
+                store.release(replica);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.debug("could not release the leases at shutdown; they expire", e);
+            }
+        }
+    }
+
+    /** This replica's id in {@code owner}: host name and a random part (a restarted process is a new replica). */
+    static String replicaId() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "shears";
+            }
+        }
+        String id = host + "/" + UUID.randomUUID().toString().substring(0, 8);
+        return id.length() > 200 ? id.substring(id.length() - 200) : id;
+    }
+
+    public String replica() {
+        return replica;
+    }
+
+    /** Claims the oldest claimable jobs while this replica has free slots, and starts them. */
+    synchronized void poll() {
+        if (stopping) {
+            return;
+        }
+        try {
+            int free = Math.max(1, config.maxRunning()) - running.size();
+            if (free <= 0) {
+                return;
+            }
+            long leaseMillis = config.lease().toMillis();
+            for (String id : store.claimable(System.currentTimeMillis())) {
+                if (free <= 0 || stopping) {
+                    break;
+                }
+                if (running.contains(id)) {
+                    continue;
+                }
+                if (store.claim(id, replica, System.currentTimeMillis(), leaseMillis)) {
+                    LOG.infof("replica %s claimed job %s", replica, id);
+                    running.add(id);
+                    lost.remove(id);
+                    free--;
+                    pool.submit(() -> run(id));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("prompt-job poll failed", e);
+        }
+    }
+
+    /** Renews the leases of this replica's running jobs; a job whose lease cannot be renewed is given up. */
+    void heartbeat() {
+        long until = System.currentTimeMillis() + config.lease().toMillis();
+        for (String id : running) {
+            try {
+                if (!store.renew(id, replica, until)) {
+                    lost.add(id);
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "could not renew the lease of job %s", id);
+            }
         }
     }
 
@@ -107,7 +197,7 @@ public class PromptJobService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        enqueue(id);
+        housekeeping.execute(this::poll);
         return id;
     }
 
@@ -116,18 +206,26 @@ public class PromptJobService {
         return store.cancel(id);
     }
 
-    private void enqueue(String id) {
-        pool.submit(() -> run(id));
+    private void run(String id) {
+        try {
+            runClaimed(id);
+        } finally {
+            running.remove(id);
+            lost.remove(id);
+            if (!stopping) {
+                housekeeping.execute(this::poll);
+            }
+        }
     }
 
-    private void run(String id) {
-        if (stopping || !store.start(id)) {
+    private void runClaimed(String id) {
+        if (stopping) {
             return;
         }
         try {
             PromptJobRequest r = json.readValue(store.request(id), PromptJobRequest.class);
             LanguageModelQueue queue = local.require();
-            LanguageModel model = queue.forRequest(Duration.ofMinutes(10), () -> stopping || isCancelled(id));
+            LanguageModel model = queue.forRequest(Duration.ofMinutes(10), () -> stopped(id));
             Plan plan = plan(r, queue.model());
             PromptTokens tokens = PromptTokens.of(plan.prompt(), model);
             LabelLikelihoodFitness fitness = new LabelLikelihoodFitness(model, r.labelWords(), plan.fitness(), SCORE_BATCH);
@@ -139,22 +237,35 @@ public class PromptJobService {
                 LOG.infof("job %s resumes after generation %d (%d prompts evaluated)", id, from.generation(), from.evaluations());
             }
             QuineResult result = new PromptQuine(tokens, fitness, heldOut, plan.options()).run(from,
-                    (cp, mask, best) -> store.progress(id, cp.toText(), cp.generation(), cp.evaluations(), best,
-                            tokens.render(dev.shears.search.Mask.parse(mask))),
-                    () -> stopping || isCancelled(id));
-            store.succeed(id, json.writeValueAsString(result), result.bestFitness(), result.bestPrompt());
+                    (cp, mask, best) -> {
+                        if (!store.progress(id, replica, cp.toText(), cp.generation(), cp.evaluations(), best,
+                                tokens.render(dev.shears.search.Mask.parse(mask)))) {
+                            lost.add(id);
+                        }
+                    },
+                    () -> stopped(id));
+            if (!store.succeed(id, replica, json.writeValueAsString(result), result.bestFitness(), result.bestPrompt())) {
+                LOG.infof("job %s finished here but is no longer this replica's (cancelled or taken over)", id);
+                return;
+            }
             LOG.infof("job %s succeeded: %d prompts evaluated, %d generations, stopped by %s", id, result.evaluations(),
                     result.generations(), result.stopReason());
         } catch (CancellationException e) {
-            LOG.infof("job %s stopped: %s", id, stopping ? "shutting down (resumes at next start)" : "cancelled");
+            LOG.infof("job %s stopped: %s", id, stopping ? "shutting down (resumes at next start)"
+                    : lost.contains(id) ? "its lease was lost (another replica may resume it)" : "cancelled");
         } catch (Exception e) {
-            if (stopping) {
-                LOG.infof("job %s interrupted by shutdown; resumes at next start", id);
+            if (stopping || lost.contains(id)) {
+                LOG.infof("job %s interrupted (%s); it resumes from its checkpoint", id,
+                        stopping ? "shutdown" : "lease lost");
                 return;
             }
             LOG.warnf(e, "job %s failed", id);
-            store.fail(id, String.valueOf(e.getMessage()));
+            store.fail(id, replica, String.valueOf(e.getMessage()));
         }
+    }
+
+    private boolean stopped(String id) {
+        return stopping || lost.contains(id) || isCancelled(id);
     }
 
     private boolean isCancelled(String id) {
