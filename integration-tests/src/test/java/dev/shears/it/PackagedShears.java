@@ -40,8 +40,7 @@ public final class PackagedShears implements BeforeAllCallback, ParameterResolve
     record Server(ShearsProcess process) implements ExtensionContext.Store.CloseableResource {
         static Server start() {
             try {
-                return new Server(ShearsProcess.start(ShearsProcess.defaultJar(), Map.of("shears.jobs.data-dir",
-                        java.nio.file.Files.createTempDirectory("shears-jobs").toString())));
+                return new Server(ShearsProcess.start(ShearsProcess.defaultJar(), Map.of()));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start the packaged server: " + e.getMessage(), e);
             }

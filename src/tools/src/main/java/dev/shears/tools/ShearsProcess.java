@@ -44,7 +44,11 @@ public final class ShearsProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code jar} with these system properties (besides the port) and waits until it is ready. */
+    /**
+     * Starts {@code jar} with these system properties (besides the port) and waits until it is ready. Unless they set
+     * {@code shears.jobs.data-dir}, the process gets a fresh one of its own: processes sharing the working directory's
+     * default would lock each other out of the embedded jobs database.
+     */
     public static ShearsProcess start(Path jar, Map<String, String> properties) throws IOException, InterruptedException {
         if (!Files.exists(jar)) {
             throw new IllegalStateException("no " + jar.toAbsolutePath() + "; build it first: mvn -B package -DskipTests");
@@ -56,6 +60,9 @@ public final class ShearsProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dquarkus.http.port=" + port));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        if (!properties.containsKey("shears.jobs.data-dir")) {
+            command.add("-Dshears.jobs.data-dir=" + Files.createTempDirectory("shears-jobs"));
+        }
         command.addAll(List.of("-jar", jar.toString()));
         Path log = Files.createTempFile("shears-server", ".log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
