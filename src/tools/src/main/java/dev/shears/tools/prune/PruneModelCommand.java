@@ -117,7 +117,8 @@ public final class PruneModelCommand {
         pruning.put("linear_layers", r.layers().size()).put("weights", r.total()).put("pruned", r.pruned())
                 .put("achieved_sparsity", (double) r.pruned() / r.total());
         pruning.put("command", "prune-model " + String.join(" ", args));
-        manifest.put("id", src.manifest.id().replaceAll("-q$", "") + "-" + method.cliName()
+        String base = src.manifest.id().replaceAll("-q$", "");
+        manifest.put("id", r.pruned() == 0 ? base + "-fp32" : base + "-" + method.cliName()
                 + (pruner.nmN() > 0 ? "-" + pruner.nmN() + "of" + pruner.nmM() : "-" + Math.round(100 * sparsity)));
         manifest.put("description", "fp32 " + src.manifest.id() + " with " + r.pruned() + " of " + r.total()
                 + " linear-layer weights pruned (" + method.cliName() + "); sentence_head copied from the source,"

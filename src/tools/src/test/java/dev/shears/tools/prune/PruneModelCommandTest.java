@@ -90,7 +90,7 @@ class PruneModelCommandTest {
             }
         }
         try (EncoderModel e = OfflineModels.encoder(out.toString())) {
-            assertEquals(H, e.embedTexts(List.of("loads")).length == 1 ? H : -1);
+            assertEquals(H, e.embedTexts(List.of("loads"))[0].length);
         }
 
         Path mag = tmp.resolve("mag");
