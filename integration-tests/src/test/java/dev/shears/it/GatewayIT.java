@@ -52,6 +52,8 @@ class GatewayIT {
     static ShearsProcess upstream;
     static ShearsProcess gateway;
     static ShearsProcess streamingGateway;
+    /** Every server started, closed at the end even when a later one failed to start. */
+    static final List<ShearsProcess> STARTED = new CopyOnWriteArrayList<>();
     static HttpServer sse;
     static final List<String> SSE_BODIES = new CopyOnWriteArrayList<>();
     static String model;
@@ -89,7 +91,9 @@ class GatewayIT {
 
     private static ShearsProcess start(Map<String, String> properties) {
         try {
-            return ShearsProcess.start(ShearsProcess.defaultJar(), properties);
+            ShearsProcess process = ShearsProcess.start(ShearsProcess.defaultJar(), properties);
+            STARTED.add(process);
+            return process;
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the packaged server: " + e.getMessage(), e);
         }
@@ -97,15 +101,7 @@ class GatewayIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {gateway, streamingGateway, upstream}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    // stopping anyway
-                }
-            }
-        }
+        STARTED.forEach(ShearsProcess::close);
         if (sse != null) {
             sse.stop(0);
         }

@@ -25,6 +25,14 @@ public final class ReasoningPruner {
         this.model = model;
     }
 
+    /**
+     * What comes before a chain (or a sampled path) when a model scores or writes it: the question and a blank line.
+     * Step pruning, path voting and their evaluations all condition on this same prefix.
+     */
+    public static String prefix(String question) {
+        return question + "\n\n";
+    }
+
     public PrunedReasoning prune(ReasoningInput in, ReasoningOptions options) {
         if (in.question() == null || in.question().isBlank()) {
             throw ShearsException.invalid("'question' is required");
@@ -53,7 +61,7 @@ public final class ReasoningPruner {
         if (!client && model == null) {
             throw new ShearsException(ErrorType.MODEL_UNAVAILABLE, "no scoring model is configured; send 'logprobs'");
         }
-        String prefix = in.question() + "\n\n";
+        String prefix = prefix(in.question());
         StepScores whole = StepScores.of(client ? in.clientLogProbs() : score(prefix, text), steps,
                 options.statistic());
         int before = whole.totalTokens();

@@ -7,6 +7,7 @@ import dev.shears.lm.LanguageModelException;
 import dev.shears.lm.SamplingRequest;
 import dev.shears.lm.ScoredText;
 import dev.shears.lm.ScoringRequest;
+import dev.shears.reasoning.ReasoningPruner;
 import dev.shears.reasoning.answers.AnswerEquivalence;
 import dev.shears.reasoning.answers.AnswerExtractor;
 import dev.shears.reasoning.voting.EarlyStop;
@@ -79,7 +80,7 @@ public class VotingService {
         if (!unscored.isEmpty()) {
             LanguageModel model = scorers.forRequest(abandoned);
             List<ScoredText> scored = model.score(unscored.stream()
-                    .map(i -> new ScoringRequest(prompt(question), given.get(i).text())).toList());
+                    .map(i -> new ScoringRequest(ReasoningPruner.prefix(question), given.get(i).text())).toList());
             for (int k = 0; k < unscored.size(); k++) {
                 means[unscored.get(k)] = scored.get(k).mean();
             }
@@ -100,7 +101,7 @@ public class VotingService {
         List<ReasoningPath> paths = new ArrayList<>(sampling.n());
         for (int i = 0; i < sampling.n(); i++) {
             Long seed = sampling.seed() == null ? null : sampling.seed() + i;
-            Completion c = model.sample(new SamplingRequest(prompt(question), 1, sampling.temperature(), 1.0,
+            Completion c = model.sample(new SamplingRequest(ReasoningPruner.prefix(question), 1, sampling.temperature(), 1.0,
                     sampling.maxTokens(), List.of(), seed)).get(0);
             double mean = new ScoredText(c.tokens()).mean();
             if (Double.isNaN(mean)) {
@@ -115,8 +116,4 @@ public class VotingService {
         return new Result(PathVoter.vote(paths, AnswerEquivalence::equivalent), paths, model.id(), sampling.n() - paths.size());
     }
 
-    /** What the question is followed by before a path, when Shears scores or samples one. */
-    static String prompt(String question) {
-        return question + "\n\n";
-    }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shears.lm.LanguageModel;
 import dev.shears.lm.ScoredText;
 import dev.shears.lm.ScoringRequest;
+import dev.shears.reasoning.ReasoningPruner;
 import dev.shears.reasoning.answers.AnswerEquivalence;
 import dev.shears.reasoning.answers.AnswerExtractor;
 import dev.shears.reasoning.answers.AnswerExtractors;
@@ -232,7 +233,7 @@ public final class EvaluateVotingCommand {
             }
         }
         if (!unscored.isEmpty()) {
-            List<ScoredText> scored = model.score(unscored.stream().map(i -> new ScoringRequest(question + "\n\n", texts.get(i))).toList());
+            List<ScoredText> scored = model.score(unscored.stream().map(i -> new ScoringRequest(ReasoningPruner.prefix(question), texts.get(i))).toList());
             for (int k = 0; k < unscored.size(); k++) {
                 means.set(unscored.get(k), scored.get(k).mean());
             }
