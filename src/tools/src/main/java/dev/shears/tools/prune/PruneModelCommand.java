@@ -11,6 +11,9 @@ import dev.shears.onnx.ModelManifest;
 import dev.shears.onnx.encoder.EncoderModel;
 import dev.shears.onnx.encoder.OfflineModels;
 import dev.shears.onnx.prune.ActivationNorms;
+import dev.shears.onnx.prune.EncoderBlock;
+import dev.shears.onnx.prune.EncoderBlocks;
+import dev.shears.onnx.prune.StructuredPruner;
 import dev.shears.onnx.prune.LinearLayers;
 import dev.shears.onnx.prune.ModelPruner;
 import dev.shears.onnx.prune.PruneMethod;
@@ -23,12 +26,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
  * {@code prune-model SRC OUT_DIR --method magnitude|magnitude-global|wanda [--sparsity 0.5] [--nm 2:4]
  * [--min-keep 0.1] [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 256]
- * [--manifest-template classpath:models/bge-small-en-v1.5-q]}.
+ * [--manifest-template classpath:models/bge-small-en-v1.5-q]}, or
+ * {@code prune-model SRC OUT_DIR --method structured [--mlp-keep 0.5] [--heads-keep 1] [--layers-drop 0]
+ * [--reconstruct true] [--ridge 0.01] [--channel-step 32] [--calibration-sentences 2048] ...} to remove whole MLP
+ * channels, attention heads and blocks of a BERT-style encoder ({@link StructuredPruner}).
  *
  * <p>SRC is a model location with a manifest (directory or {@code classpath:models/ID}), or a directory holding
  * one {@code *.onnx} and one {@code *tokenizer.json} (e.g. the files of the fp32 LangChain4j bge jar), whose
@@ -44,16 +51,28 @@ public final class PruneModelCommand {
 
     private static final String USAGE = "usage: prune-model SRC OUT_DIR --method magnitude|magnitude-global|wanda"
             + " [--sparsity 0.5] [--nm 2:4] [--min-keep 0.1] [--calibration WikiQA-train.tsv.gz]"
-            + " [--calibration-sentences 256] [--manifest-template classpath:models/bge-small-en-v1.5-q]";
+            + " [--calibration-sentences 256] [--manifest-template classpath:models/bge-small-en-v1.5-q]\n"
+            + "       prune-model SRC OUT_DIR --method structured [--mlp-keep 0.5] [--heads-keep 1.0]"
+            + " [--layers-drop 0] [--reconstruct true|false] [--ridge 0.01] [--channel-step 32]"
+            + " [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 2048] [--manifest-template ...]\n"
+            + "  structured: each block keeps the given share of MLP channels and of attention heads (most important by"
+            + " |W| x input norm), the blocks that change the hidden state least are removed, and the projections"
+            + " after removed channels/heads are re-fitted by ridge least squares on calibration activations";
+    private static final String STRUCTURED = "structured";
 
     private PruneModelCommand() {}
 
     public static void main(String[] args) throws Exception {
         CommandLine cli = new CommandLine(args, List.of("method", "sparsity", "nm", "min-keep", "calibration",
-                "calibration-sentences", "manifest-template"));
+                "calibration-sentences", "manifest-template", "mlp-keep", "heads-keep", "layers-drop", "reconstruct",
+                "ridge", "channel-step"));
         if (cli.positional.size() != 2 || cli.get("method", null) == null) {
             System.err.println(USAGE);
             System.exit(2);
+        }
+        if (cli.get("method", null).equals(STRUCTURED)) {
+            CommandLine.exitOnMisuse(USAGE, () -> structured(cli, args));
+            return;
         }
         PruneMethod method = PruneMethod.parse(cli.get("method", null));
         double sparsity = Double.parseDouble(cli.get("sparsity", "0.5"));
@@ -68,35 +87,22 @@ public final class PruneModelCommand {
             pruner = new ModelPruner(method, sparsity, minKeep, 0, 0);
         }
         Path out = Path.of(cli.positional.get(1));
-        Files.createDirectories(out);
         ObjectMapper json = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
         // 1. stage the source (unpruned) into OUT_DIR so it can be loaded and tokenized with
-        Source src = Source.read(cli.positional.get(0), cli.get("manifest-template", OfflineModels.DEFAULT_MODEL));
-        Files.write(out.resolve("model.onnx"), src.model);
-        Files.write(out.resolve("tokenizer.json"), src.tokenizer);
-        ObjectNode manifest = json.valueToTree(src.manifest);
-        manifest.put("rowwise_quantization", false);
-        writeManifest(json, out, manifest);
+        Staged staged = Staged.write(cli, out, json);
+        Source src = staged.source();
+        ObjectNode manifest = staged.manifest();
 
         // 2. calibration statistics (Wanda only)
         ModelProto model = ModelProto.parseFrom(src.model);
         Map<String, float[]> norms = null;
         ObjectNode calibration = json.createObjectNode();
         if (method == PruneMethod.WANDA) {
-            Path data = Path.of(cli.get("calibration", "../shared/datasets/wikiqa/WikiQA-train.tsv.gz"));
-            int count = Integer.parseInt(cli.get("calibration-sentences", "256"));
-            List<String> sentences = calibrationSentences(data, count);
-            List<long[]> ids;
-            try (EncoderModel staged = OfflineModels.encoder(out.toString())) {
-                ids = staged.tokenize(sentences);
-            }
+            List<long[]> ids = calibrationIds(cli, out, 256, "one per pass", calibration);
             long t0 = System.nanoTime();
             norms = ActivationNorms.capture(model, LinearLayers.find(model.getGraph()), ids);
-            calibration.put("data", data.getFileName().toString()).put("sha256", ModelLocation.sha256(Files.readAllBytes(data)))
-                    .put("sentences", sentences.size()).put("tokens", ids.stream().mapToInt(a -> a.length).sum())
-                    .put("selection", "first distinct answer-candidate sentences in file order, one per pass, no title");
-            System.err.printf("calibration: %d sentences in %.1f s%n", sentences.size(), (System.nanoTime() - t0) / 1e9);
+            System.err.printf("calibration: %d sentences in %.1f s%n", ids.size(), (System.nanoTime() - t0) / 1e9);
         }
 
         // 3. prune, write, pin
@@ -131,13 +137,144 @@ public final class PruneModelCommand {
                 r.layers().size(), (double) r.pruned() / r.total(), out);
     }
 
-    static void verify(Path out, ModelPruner.Result expected) throws IOException {
+    /** The source staged unpruned into OUT_DIR (model, tokenizer, manifest), so it can be loaded and tokenized. */
+    private record Staged(Source source, ObjectNode manifest) {
+        static Staged write(CommandLine cli, Path out, ObjectMapper json) throws IOException {
+            Files.createDirectories(out);
+            Source src = Source.read(cli.positional.get(0), cli.get("manifest-template", OfflineModels.DEFAULT_MODEL));
+            Files.write(out.resolve("model.onnx"), src.model);
+            Files.write(out.resolve("tokenizer.json"), src.tokenizer);
+            ObjectNode manifest = json.valueToTree(src.manifest);
+            manifest.put("rowwise_quantization", false);
+            writeManifest(json, out, manifest);
+            return new Staged(src, manifest);
+        }
+    }
+
+    /** Tokenized calibration sentences (with the staged model's tokenizer); records what was used. */
+    private static List<long[]> calibrationIds(CommandLine cli, Path staged, int defaultCount, String batching,
+            ObjectNode record) throws IOException {
+        Path data = Path.of(cli.get("calibration", "../shared/datasets/wikiqa/WikiQA-train.tsv.gz"));
+        List<String> sentences = calibrationSentences(data, Integer.parseInt(cli.get("calibration-sentences",
+                String.valueOf(defaultCount))));
+        List<long[]> ids;
+        try (EncoderModel encoder = OfflineModels.encoder(staged.toString())) {
+            ids = encoder.tokenize(sentences);
+        }
+        record.put("data", data.getFileName().toString()).put("sha256", ModelLocation.sha256(Files.readAllBytes(data)))
+                .put("sentences", sentences.size()).put("tokens", ids.stream().mapToInt(a -> a.length).sum())
+                .put("selection", "first distinct answer-candidate sentences in file order, " + batching + ", no title");
+        return ids;
+    }
+
+    /** {@code --method structured}: see {@link StructuredPruner}. */
+    private static void structured(CommandLine cli, String[] args) throws Exception {
+        StructuredPruner pruner = new StructuredPruner(Double.parseDouble(cli.get("mlp-keep", "1")),
+                Double.parseDouble(cli.get("heads-keep", "1")), Integer.parseInt(cli.get("layers-drop", "0")),
+                Integer.parseInt(cli.get("channel-step", "32")), Boolean.parseBoolean(cli.get("reconstruct", "true")),
+                Double.parseDouble(cli.get("ridge", "0.01")));
+        Path out = Path.of(cli.positional.get(1));
+        ObjectMapper json = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+        Staged staged = Staged.write(cli, out, json);
+        ObjectNode calibration = json.createObjectNode();
+        List<long[]> ids = calibrationIds(cli, out, 2048, "batches of 16 sorted by length (padding masked out)",
+                calibration);
+        long t0 = System.nanoTime();
+        StructuredPruner.Result r = pruner.prune(ModelProto.parseFrom(staged.source().model), ids);
+        System.err.printf("structured pruning with calibration: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        Files.write(out.resolve("model.onnx"), r.model().toByteArray());
+
+        ObjectNode manifest = staged.manifest();
+        ObjectNode pruning = manifest.putObject("pruning");
+        pruning.put("method", STRUCTURED).put("mlp_keep", pruner.mlpKeep()).put("heads_keep", pruner.headsKeep())
+                .put("layers_drop", pruner.dropBlocks()).put("channel_step", pruner.channelStep())
+                .put("reconstruct", pruner.reconstruct());
+        if (pruner.reconstruct()) {
+            pruning.put("ridge", pruner.ridge());
+        }
+        pruning.set("calibration", calibration);
+        pruning.put("source", staged.source().description)
+                .put("source_model_sha256", ModelLocation.sha256(staged.source().model));
+        pruning.put("linear_weights_before", r.linearWeightsBefore()).put("linear_weights_after", r.linearWeightsAfter());
+        com.fasterxml.jackson.databind.node.ArrayNode blocks = pruning.putArray("blocks");
+        for (StructuredPruner.BlockReport b : r.blocks()) {
+            ObjectNode n = blocks.addObject().put("index", b.index()).put("input_output_cosine", b.cosine());
+            if (b.dropped()) {
+                n.put("removed", true);
+            } else {
+                n.put("mlp_channels", b.keptChannels().length + " of " + b.channels());
+                n.put("heads", b.keptHeads().length + " of " + b.heads());
+                IntStream.of(b.keptHeads()).forEach(n.putArray("kept_heads")::add);
+            }
+        }
+        pruning.put("command", "prune-model " + String.join(" ", args));
+        String base = staged.source().manifest.id().replaceAll("-q$", "");
+        manifest.put("id", String.format(java.util.Locale.ROOT, "%s-structured-mlp%d-heads%d-drop%d", base,
+                Math.round(100 * pruner.mlpKeep()), Math.round(100 * pruner.headsKeep()), pruner.dropBlocks()));
+        manifest.put("description", "fp32 " + staged.source().manifest.id() + " structurally pruned: "
+                + r.linearWeightsAfter() + " of " + r.linearWeightsBefore() + " linear-layer weights left (see pruning);"
+                + " sentence_head copied from the source, re-fit it for this model");
+        writeManifest(json, out, manifest);
+
+        verifyStructured(out, r);
+        System.out.printf("structured: %d of %d linear-layer weights left (%.3f), %d of %d blocks -> %s%n",
+                r.linearWeightsAfter(), r.linearWeightsBefore(), (double) r.linearWeightsAfter() / r.linearWeightsBefore(),
+                r.blocks().stream().filter(b -> !b.dropped()).count(), r.blocks().size(), out);
+    }
+
+    /**
+     * The written model loads, embeds to finite values of the hidden size, and every remaining block has exactly
+     * the reduced shapes: weights, biases and head-count constants.
+     */
+    static void verifyStructured(Path out, StructuredPruner.Result expected) throws IOException {
+        ModelProto m = ModelProto.parseFrom(Files.readAllBytes(out.resolve("model.onnx")));
+        List<EncoderBlock> found = EncoderBlocks.find(m.getGraph());
+        List<StructuredPruner.BlockReport> kept = expected.blocks().stream().filter(b -> !b.dropped()).toList();
+        if (found.size() != kept.size()) {
+            throw new IllegalStateException(found.size() + " blocks on disk, expected " + kept.size());
+        }
+        Map<String, ai.onnx.proto.OnnxMl.TensorProto> init = new java.util.HashMap<>();
+        m.getGraph().getInitializerList().forEach(t -> init.put(t.getName(), t));
+        for (int k = 0; k < kept.size(); k++) {
+            EncoderBlock b = found.get(k);
+            StructuredPruner.BlockReport want = kept.get(k);
+            int width = want.keptHeads().length * b.headSize();
+            int hidden = b.query().layer().in();
+            boolean exact = b.index() == want.index() && b.heads() == want.keptHeads().length
+                    && b.intermediate().layer().out() == want.keptChannels().length
+                    && b.mlpOutput().layer().in() == want.keptChannels().length
+                    && b.headProjections().stream().allMatch(p -> p.layer().out() == width)
+                    && b.attentionOutput().layer().in() == width && b.contextWidth().value() == width
+                    && init.get(b.intermediate().bias()).getDims(0) == want.keptChannels().length
+                    && b.headProjections().stream().allMatch(p -> init.get(p.bias()).getDims(0) == width)
+                    && b.mlpOutput().layer().out() == hidden && b.attentionOutput().layer().out() == hidden;
+            if (!exact) {
+                throw new IllegalStateException("block " + b.index() + " on disk: " + b.heads() + " heads, "
+                        + b.intermediate().layer().out() + " channels; expected " + want.keptHeads().length + " and "
+                        + want.keptChannels().length);
+            }
+        }
         try (EncoderModel e = OfflineModels.encoder(out.toString())) {
             float[] v = e.embedTexts(List.of("Pruned models load."))[0];
-            for (float x : v) {
-                if (!Float.isFinite(x)) {
-                    throw new IllegalStateException("pruned model embeds to non-finite values");
-                }
+            if (v.length != found.get(0).query().layer().in() || !allFinite(v)) {
+                throw new IllegalStateException("structured model embeds to " + v.length + " values, not all finite");
+            }
+        }
+    }
+
+    private static boolean allFinite(float[] v) {
+        for (float x : v) {
+            if (!Float.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static void verify(Path out, ModelPruner.Result expected) throws IOException {
+        try (EncoderModel e = OfflineModels.encoder(out.toString())) {
+            if (!allFinite(e.embedTexts(List.of("Pruned models load."))[0])) {
+                throw new IllegalStateException("pruned model embeds to non-finite values");
             }
         }
         ModelProto m = ModelProto.parseFrom(Files.readAllBytes(out.resolve("model.onnx")));
