@@ -38,10 +38,11 @@ public final class Tools {
         COMMANDS.put("train-provence-head", new Entry(TrainProvenceHeadCommand::main, "train Provence heads on a frozen encoder"));
         COMMANDS.put("evaluate-voting", new Entry(EvaluateVotingCommand::main, "path voting on sampled paths: SC, PPL, PC and RPC accuracy and ECE per n"));
         COMMANDS.put("reason-batch", new Entry(ReasonBatchCommand::main, "prune the chains of thought of a JSONL file, resumably and by shard"));
-        COMMANDS.put("prune-model", new Entry(dev.shears.tools.prune.PruneModelCommand::main, "prune an encoder's linear layers (magnitude, global, Wanda, N:M) into a new model directory"));
+        COMMANDS.put("prune-model", new Entry(dev.shears.tools.prune.PruneModelCommand::main, "prune an encoder's linear layers (magnitude, global, Wanda, N:M) or its structure (MLP channels, heads, blocks) into a new model directory"));
         COMMANDS.put("pin-model", new Entry(Tools::pinModel, "write manifest.json pinning the sha256 of every file of a model directory"));
         COMMANDS.put("bench-latency", new Entry(PruneLatencyBench::main, "added latency per request against a running service"));
         COMMANDS.put("bench-throughput", new Entry(ThroughputBench::main, "throughput at saturation: HTTP vs raw ONNX Runtime vs LangChain4j"));
+        COMMANDS.put("bench-models", new Entry(dev.shears.tools.bench.ModelThroughputBench::main, "encoder throughput of several model directories on the served CPU path, one run, ratios to the first"));
         COMMANDS.put("bench-soak", new Entry(SoakBench::main, "memory of a running service under sustained load"));
         COMMANDS.put("bench-lm", new Entry(LanguageModelBench::main, "local language model: in-process vs over HTTP"));
     }
