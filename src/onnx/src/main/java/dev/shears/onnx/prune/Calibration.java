@@ -1,7 +1,6 @@
 package dev.shears.onnx.prune;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -55,11 +54,12 @@ public final class Calibration {
     /**
      * {@link Gram}s of the named float tensors ({@code [batch, seq, width]}), width given per tensor. The products
      * are computed inside the graph (one {@code MatMul} per tensor and batch, on the masked activations), so only
-     * {@code width^2} floats per tensor and batch cross into Java, where they are summed in double.
+     * {@code width^2} floats per tensor and batch cross into Java, where they are summed in double. The graph is
+     * cut after the last tensor asked for: later nodes do not run.
      */
     public static Map<String, Gram> grams(ModelProto model, Map<String, Integer> widths, List<long[]> sequences)
             throws OrtException {
-        OnnxGraphBuilder b = OnnxGraphBuilder.edit(model);
+        OnnxGraphBuilder b = OnnxGraphBuilder.edit(model).clearOutputs(); // only the moments: the graph is cut after them
         String mask = b.node("Cast").inputs("attention_mask").attr("to", (long) OnnxGraphBuilder.FLOAT).output();
         String maskColumn = b.op("Reshape", mask, b.longConst("calibration_mask_column", 0, 0, 1));
         String maskRow = b.op("Reshape", mask, b.longConst("calibration_mask_row", 1, -1));
@@ -77,7 +77,7 @@ public final class Calibration {
         widths.forEach((tensor, width) -> acc.put(tensor, new double[(width + 1) * (width + 1)]));
         Set<String> wanted = new java.util.LinkedHashSet<>();
         outputs.values().forEach(o -> wanted.addAll(List.of(o)));
-        forEachBatch(b.build(), wanted, sequences, (result, batch) -> {
+        forEachBatch(StructuredEdits.withoutUnusedParts(b.build()), wanted, sequences, (result, batch) -> {
             long tokens = batch.stream().mapToLong(s -> s.length).sum();
             for (Map.Entry<String, String[]> e : outputs.entrySet()) {
                 int w = widths.get(e.getKey());
@@ -188,10 +188,5 @@ public final class Calibration {
 
     private static FloatBuffer floats(OrtSession.Result result, String name) {
         return ((OnnxTensor) result.get(name).orElseThrow()).getFloatBuffer();
-    }
-
-    /** Declared outputs of a model, by name. */
-    static List<String> outputNames(ModelProto model) {
-        return model.getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList();
     }
 }

@@ -25,9 +25,8 @@ import java.util.stream.IntStream;
  *       ridge least squares to reproduce its original output from the kept inputs ({@link InputReconstruction}),
  *       bias included; without, the kept rows and the bias stay as they were.</li>
  * </ol>
- * Statistics for step 2 are captured on the model after step 1, so the reconstruction sees the inputs the
- * pruned model will actually get, up to the channels and heads removed in earlier blocks (one calibration pass,
- * not one per block).
+ * Statistics for step 2 are captured on the model after step 1 (and, with {@code sequential}, after the earlier
+ * blocks' channels and heads are gone), so the reconstruction sees the inputs the pruned model will get.
  *
  * @param mlpKeep     share of MLP channels each block keeps (1 = all)
  * @param headsKeep   share of attention heads each block keeps (1 = all)
@@ -35,9 +34,12 @@ import java.util.stream.IntStream;
  * @param channelStep kept MLP channels are rounded to a multiple of this (GEMM-friendly widths)
  * @param reconstruct re-fit the following projections by least squares
  * @param ridge       ridge strength relative to the kept inputs' mean second moment
+ * @param sequential  capture each block's statistics on the model with the blocks before it already pruned (one
+ *                    calibration pass per block, each cut after that block), so its selection and refit see the
+ *                    inputs the pruned model will give it; otherwise one pass on the model after step 1
  */
 public record StructuredPruner(double mlpKeep, double headsKeep, int dropBlocks, int channelStep, boolean reconstruct,
-        double ridge) {
+        double ridge, boolean sequential) {
 
     public StructuredPruner {
         if (mlpKeep <= 0 || mlpKeep > 1 || headsKeep <= 0 || headsKeep > 1 || dropBlocks < 0 || channelStep < 1
@@ -79,13 +81,12 @@ public record StructuredPruner(double mlpKeep, double headsKeep, int dropBlocks,
         Map<Integer, int[]> keptChannels = new HashMap<>();
         Map<Integer, int[]> keptHeads = new HashMap<>();
         if (mlpKeep < 1 || headsKeep < 1) {
-            Map<String, Integer> widths = new HashMap<>();
+            Map<String, Calibration.Gram> grams = sequential ? Map.of() : Calibration.grams(model, inputWidths(kept),
+                    calibration);
             for (EncoderBlock b : kept) {
-                widths.put(b.mlpOutput().layer().input(), b.mlpOutput().layer().in());
-                widths.put(b.attentionOutput().layer().input(), b.attentionOutput().layer().in());
-            }
-            Map<String, Calibration.Gram> grams = Calibration.grams(model, widths, calibration);
-            for (EncoderBlock b : kept) {
+                if (sequential) {
+                    grams = Calibration.grams(editor.build(), inputWidths(List.of(b)), calibration);
+                }
                 if (mlpKeep < 1) {
                     int[] channels = pruneMlp(editor, b, grams.get(b.mlpOutput().layer().input()));
                     keptChannels.put(b.index(), channels);
@@ -105,6 +106,16 @@ public record StructuredPruner(double mlpKeep, double headsKeep, int dropBlocks,
             reports.add(new BlockReport(b.index(), cosines[blocks.indexOf(b)], gone, channels, mlp, b.heads(), heads));
         }
         return new Result(pruned, reports, before, linearWeights(pruned));
+    }
+
+    /** The inputs of the projections that follow MLP channels and heads, with their widths. */
+    private static Map<String, Integer> inputWidths(List<EncoderBlock> blocks) {
+        Map<String, Integer> widths = new HashMap<>();
+        for (EncoderBlock b : blocks) {
+            widths.put(b.mlpOutput().layer().input(), b.mlpOutput().layer().in());
+            widths.put(b.attentionOutput().layer().input(), b.attentionOutput().layer().in());
+        }
+        return widths;
     }
 
     /** Removes the block's least important MLP channels; returns the kept ones. */

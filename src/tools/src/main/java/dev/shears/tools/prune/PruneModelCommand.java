@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * [--min-keep 0.1] [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 256]
  * [--manifest-template classpath:models/bge-small-en-v1.5-q]}, or
  * {@code prune-model SRC OUT_DIR --method structured [--mlp-keep 0.5] [--heads-keep 1] [--layers-drop 0]
- * [--reconstruct true] [--ridge 0.01] [--channel-step 32] [--calibration-sentences 2048] ...} to remove whole MLP
+ * [--reconstruct true] [--ridge 0.01] [--sequential true] [--channel-step 32] [--calibration-sentences 2048] ...} to remove whole MLP
  * channels, attention heads and blocks of a BERT-style encoder ({@link StructuredPruner}).
  *
  * <p>SRC is a model location with a manifest (directory or {@code classpath:models/ID}), or a directory holding
@@ -53,11 +53,12 @@ public final class PruneModelCommand {
             + " [--sparsity 0.5] [--nm 2:4] [--min-keep 0.1] [--calibration WikiQA-train.tsv.gz]"
             + " [--calibration-sentences 256] [--manifest-template classpath:models/bge-small-en-v1.5-q]\n"
             + "       prune-model SRC OUT_DIR --method structured [--mlp-keep 0.5] [--heads-keep 1.0]"
-            + " [--layers-drop 0] [--reconstruct true|false] [--ridge 0.01] [--channel-step 32]"
+            + " [--layers-drop 0] [--reconstruct true|false] [--ridge 0.01] [--sequential true|false] [--channel-step 32]"
             + " [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 2048] [--manifest-template ...]\n"
             + "  structured: each block keeps the given share of MLP channels and of attention heads (most important by"
             + " |W| x input norm), the blocks that change the hidden state least are removed, and the projections"
-            + " after removed channels/heads are re-fitted by ridge least squares on calibration activations";
+            + " after removed channels/heads are re-fitted by ridge least squares on calibration activations"
+            + " (sequential: block by block, each on the inputs of the already-pruned blocks before it)";
     private static final String STRUCTURED = "structured";
 
     private PruneModelCommand() {}
@@ -65,7 +66,7 @@ public final class PruneModelCommand {
     public static void main(String[] args) throws Exception {
         CommandLine cli = new CommandLine(args, List.of("method", "sparsity", "nm", "min-keep", "calibration",
                 "calibration-sentences", "manifest-template", "mlp-keep", "heads-keep", "layers-drop", "reconstruct",
-                "ridge", "channel-step"));
+                "ridge", "channel-step", "sequential"));
         if (cli.positional.size() != 2 || cli.get("method", null) == null) {
             System.err.println(USAGE);
             System.exit(2);
@@ -172,7 +173,7 @@ public final class PruneModelCommand {
         StructuredPruner pruner = new StructuredPruner(Double.parseDouble(cli.get("mlp-keep", "1")),
                 Double.parseDouble(cli.get("heads-keep", "1")), Integer.parseInt(cli.get("layers-drop", "0")),
                 Integer.parseInt(cli.get("channel-step", "32")), Boolean.parseBoolean(cli.get("reconstruct", "true")),
-                Double.parseDouble(cli.get("ridge", "0.01")));
+                Double.parseDouble(cli.get("ridge", "0.01")), Boolean.parseBoolean(cli.get("sequential", "true")));
         Path out = Path.of(cli.positional.get(1));
         ObjectMapper json = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
         Staged staged = Staged.write(cli, out, json);
@@ -188,7 +189,7 @@ public final class PruneModelCommand {
         ObjectNode pruning = manifest.putObject("pruning");
         pruning.put("method", STRUCTURED).put("mlp_keep", pruner.mlpKeep()).put("heads_keep", pruner.headsKeep())
                 .put("layers_drop", pruner.dropBlocks()).put("channel_step", pruner.channelStep())
-                .put("reconstruct", pruner.reconstruct());
+                .put("reconstruct", pruner.reconstruct()).put("sequential_calibration", pruner.sequential());
         if (pruner.reconstruct()) {
             pruning.put("ridge", pruner.ridge());
         }
