@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * [--min-keep 0.1] [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 256]
  * [--manifest-template classpath:models/bge-small-en-v1.5-q]}, or
  * {@code prune-model SRC OUT_DIR --method structured [--mlp-keep 0.5] [--heads-keep 1] [--layers-drop 0]
- * [--reconstruct true] [--ridge 0.01] [--sequential true] [--channel-step 32] [--calibration-sentences 2048] ...} to remove whole MLP
+ * [--reconstruct true] [--ridge 0.01] [--sequential true] [--channel-step 32] [--calibration-sentences 1024] ...} to remove whole MLP
  * channels, attention heads and blocks of a BERT-style encoder ({@link StructuredPruner}).
  *
  * <p>SRC is a model location with a manifest (directory or {@code classpath:models/ID}), or a directory holding
@@ -54,7 +54,7 @@ public final class PruneModelCommand {
             + " [--calibration-sentences 256] [--manifest-template classpath:models/bge-small-en-v1.5-q]\n"
             + "       prune-model SRC OUT_DIR --method structured [--mlp-keep 0.5] [--heads-keep 1.0]"
             + " [--layers-drop 0] [--reconstruct true|false] [--ridge 0.01] [--sequential true|false] [--channel-step 32]"
-            + " [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 2048] [--manifest-template ...]\n"
+            + " [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 1024] [--manifest-template ...]\n"
             + "  structured: each block keeps the given share of MLP channels and of attention heads (most important by"
             + " |W| x input norm), the blocks that change the hidden state least are removed, and the projections"
             + " after removed channels/heads are re-fitted by ridge least squares on calibration activations"
@@ -178,7 +178,7 @@ public final class PruneModelCommand {
         ObjectMapper json = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
         Staged staged = Staged.write(cli, out, json);
         ObjectNode calibration = json.createObjectNode();
-        List<long[]> ids = calibrationIds(cli, out, 2048, "batches of 16 sorted by length (padding masked out)",
+        List<long[]> ids = calibrationIds(cli, out, 1024, "batches of 16 sorted by length (padding masked out)",
                 calibration);
         long t0 = System.nanoTime();
         StructuredPruner.Result r = pruner.prune(ModelProto.parseFrom(staged.source().model), ids);
