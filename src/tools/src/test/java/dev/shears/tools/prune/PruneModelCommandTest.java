@@ -66,13 +66,18 @@ class PruneModelCommandTest {
         return dir;
     }
 
+    /** A WikiQA-format file with the given tab-separated rows. */
+    static void wikiQa(Path file, String... rows) throws java.io.IOException {
+        Files.writeString(file, "QuestionID\tQuestion\tDocumentID\tDocumentTitle\tSentenceID\tSentence\tLabel\n"
+                + String.join("\n", rows) + "\n");
+    }
+
     @Test
     void writesAPinnedPrunedDirectoryThatLoadsWithExactSparsity() throws Exception {
         Path src = tinyEncoder(tmp.resolve("src"));
         Path data = tmp.resolve("calib.tsv");
-        Files.writeString(data, "QuestionID\tQuestion\tDocumentID\tDocumentTitle\tSentenceID\tSentence\tLabel\n"
-                + "Q1\twhat?\tD1\tT\tD1-0\tThe cat sat on the mat.\t1\n"
-                + "Q1\twhat?\tD1\tT\tD1-1\tDogs bark at night.\t0\n");
+        wikiQa(data, "Q1\twhat?\tD1\tT\tD1-0\tThe cat sat on the mat.\t1",
+                "Q1\twhat?\tD1\tT\tD1-1\tDogs bark at night.\t0");
         Path out = tmp.resolve("out");
         PruneModelCommand.main(new String[] {src.toString(), out.toString(), "--method", "wanda", "--nm", "2:4",
                 "--calibration", data.toString(), "--calibration-sentences", "2"});
@@ -114,12 +119,11 @@ class PruneModelCommandTest {
     void quantizesToInt8WithAFittedHeadAndServesLikeAnyModelDirectory() throws Exception {
         Path src = tinyEncoder(tmp.resolve("src"));
         Path data = tmp.resolve("train.tsv");
-        Files.writeString(data, "QuestionID\tQuestion\tDocumentID\tDocumentTitle\tSentenceID\tSentence\tLabel\n"
-                + "Q1\twhere do cats sit?\tD1\tCats\tD1-0\tThe cat sat on the mat.\t1\n"
-                + "Q1\twhere do cats sit?\tD1\tCats\tD1-1\tDogs bark at night.\t0\n"
-                + "Q2\twhen do dogs bark?\tD2\tDogs\tD2-0\tDogs bark at night.\t1\n"
-                + "Q2\twhen do dogs bark?\tD2\tDogs\tD2-1\tThe moon is bright.\t0\n"
-                + "Q2\twhen do dogs bark?\tD2\tDogs\tD2-2\tCats sleep all day.\t0\n");
+        wikiQa(data, "Q1\twhere do cats sit?\tD1\tCats\tD1-0\tThe cat sat on the mat.\t1",
+                "Q1\twhere do cats sit?\tD1\tCats\tD1-1\tDogs bark at night.\t0",
+                "Q2\twhen do dogs bark?\tD2\tDogs\tD2-0\tDogs bark at night.\t1",
+                "Q2\twhen do dogs bark?\tD2\tDogs\tD2-1\tThe moon is bright.\t0",
+                "Q2\twhen do dogs bark?\tD2\tDogs\tD2-2\tCats sleep all day.\t0");
         Path out = tmp.resolve("int8");
         PruneModelCommand.main(new String[] {src.toString(), out.toString(), "--method", "magnitude", "--nm", "2:4",
                 "--quantize", "int8", "--head-data", data.toString()});
