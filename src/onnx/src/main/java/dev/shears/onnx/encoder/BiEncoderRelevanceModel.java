@@ -151,7 +151,7 @@ public final class BiEncoderRelevanceModel implements RelevanceModel {
             float[][] sentences = vectors.get(d + 1);
             double[] c = new double[sentences.length];
             for (int i = 0; i < c.length; i++) {
-                c[i] = dot(q, sentences[i]);
+                c[i] = Vectors.dot(q, sentences[i]);
             }
             out.add(c);
         }
@@ -173,13 +173,5 @@ public final class BiEncoderRelevanceModel implements RelevanceModel {
             at += u.inputs().size();
         }
         return out;
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 }

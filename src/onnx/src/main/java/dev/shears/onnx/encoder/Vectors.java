@@ -3,8 +3,22 @@ package dev.shears.onnx.encoder;
 import dev.shears.inference.InferenceException;
 
 /** Small vector helpers for pooled embeddings. */
-final class Vectors {
+public final class Vectors {
     private Vectors() {}
+
+    public static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    /** Cosine similarity; 0 when either vector is all zeros. */
+    public static double cosine(float[] a, float[] b) {
+        double norms = Math.sqrt(dot(a, a) * dot(b, b));
+        return norms == 0 ? 0 : dot(a, b) / norms;
+    }
 
     static void normalize(float[] v) {
         double norm = 0;

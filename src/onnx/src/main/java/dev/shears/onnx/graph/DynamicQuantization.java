@@ -203,7 +203,7 @@ public final class DynamicQuantization {
                     q[i * out + o] = (byte) v;
                 }
             }
-            String name = layer.weight() + SUFFIX;
+            String name = quantizedName(layer.weight());
             return new QuantizedWeight(
                     TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT8_VALUE).addDims(in).addDims(out)
                             .setRawData(ByteString.copyFrom(q)).build(),
@@ -213,6 +213,11 @@ public final class DynamicQuantization {
                             .setRawData(ByteString.copyFrom(new byte[out])).build(),
                     new LayerStats(layer.weight(), in, out, floatZeros, int8Zeros));
         }
+    }
+
+    /** The name of the int8 initializer that replaces float weight {@code weight}. */
+    public static String quantizedName(String weight) {
+        return weight + SUFFIX;
     }
 
     /** Zeros in an int8 initializer (for checking a written model). */

@@ -15,6 +15,7 @@ import dev.shears.onnx.ModelManifest;
 import dev.shears.onnx.OnnxSessions;
 import dev.shears.onnx.RuntimeOptions;
 import dev.shears.onnx.encoder.EncoderModel;
+import dev.shears.onnx.encoder.Vectors;
 import dev.shears.onnx.prune.ModelPruner;
 import dev.shears.onnx.prune.PruneMethod;
 import dev.shears.testing.WikiQaFiles;
@@ -173,9 +174,7 @@ class DynamicQuantizationTest {
     static double[] cosines(float[][] a, float[][] b) {
         double[] c = new double[a.length];
         for (int i = 0; i < a.length; i++) {
-            for (int d = 0; d < a[i].length; d++) {
-                c[i] += a[i][d] * b[i][d];
-            }
+            c[i] = Vectors.cosine(a[i], b[i]);
         }
         return c;
     }

@@ -1,5 +1,6 @@
 package dev.shears.tools.bench;
 
+import dev.shears.tools.CommandLine;
 import dev.shears.tools.ShearsProcess;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -15,6 +16,8 @@ import dev.shears.pruning.PruningOptions;
 import dev.shears.pruning.text.DefaultSentenceSplitter;
 import dev.shears.pruning.text.TextSpan;
 import dev.shears.onnx.encoder.EncoderModel;
+import dev.shears.onnx.ModelLocation;
+import dev.shears.onnx.ModelManifest;
 import dev.shears.onnx.OnnxSessions;
 import dev.shears.onnx.graph.RowwiseQuantization;
 import dev.shears.onnx.RuntimeOptions;
@@ -64,10 +67,15 @@ import java.util.function.IntConsumer;
  * java -jar src/tools/target/shears-tools.jar bench-throughput ../shared/datasets/wikiqa/WikiQA-dev.tsv.gz 4 3
  * </pre>
  * Arguments: dataset, HTTP clients (default 4), rounds (default 3). Not part of CI.
+ *
+ * <p>With {@code --encoders LOCATION,...} it compares encoders instead: path 1a (what Shears serves on a CPU)
+ * for the published graph and for each model directory's graph as that directory is served with
+ * {@code max-batch-size} 1, interleaved the same way, each as a ratio to the published graph within a round.
+ * The models must use the published tokenizer. For pruned and quantized variants of bge-small.
  */
 public final class ThroughputBench {
 
-    record Work(List<String> queries, List<List<String>> passageInputs, List<Document> documents, int sentences) {}
+    public record Work(List<String> queries, List<List<String>> passageInputs, List<Document> documents, int sentences) {}
 
     /** One timed pass over all the work: wall seconds and per-request latencies (empty when not per request). */
     record Pass(double seconds, List<Double> latenciesMs) {}
@@ -78,10 +86,15 @@ public final class ThroughputBench {
     }
 
     public static void main(String[] args) throws Exception {
-        List<WikiQa.Question> questions = WikiQa.read(Path.of(args[0]));
-        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        CommandLine cli = new CommandLine(args, List.of("encoders"));
+        List<WikiQa.Question> questions = WikiQa.read(Path.of(cli.positional.get(0)));
+        int clients = cli.positional.size() > 1 ? Integer.parseInt(cli.positional.get(1)) : 4;
+        int rounds = cli.positional.size() > 2 ? Integer.parseInt(cli.positional.get(2)) : 3;
         Work work = work(questions);
+        if (cli.get("encoders", null) != null) {
+            compareEncoders(work, List.of(cli.get("encoders", null).split(",")), rounds);
+            return;
+        }
         int sequences = work.queries().size() + work.sentences();
         System.out.printf(Locale.ROOT, "%d questions, %d passage sentences, %d sequences per pass; %d interleaved rounds, medians%n",
                 questions.size(), work.sentences(), sequences, rounds);
@@ -135,6 +148,55 @@ public final class ThroughputBench {
         }
     }
 
+    /** Path 1a for the published graph and for each model location, interleaved; ratios to the published. */
+    static void compareEncoders(Work work, List<String> locations, int rounds) throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        String published = "published int8 (" + OfflineModels.DEFAULT_MODEL + ")";
+        Map<String, OrtSession> sessions = new LinkedHashMap<>();
+        List<List<long[]>> singles;
+        try (EncoderModel encoder = OfflineModels.encoder(OfflineModels.DEFAULT_MODEL)) {
+            singles = sortedBatches(encoder, work, 1);
+            String tokenizer = encoder.manifest().file(ModelManifest.TOKENIZER).sha256();
+            sessions.put(published, OnnxSessions.open(modelBytes(), RuntimeOptions.cpu(1), "bench-published"));
+            for (String location : locations) {
+                ModelLocation loc = ModelLocation.parse(location);
+                ModelManifest m = loc.manifest();
+                if (!tokenizer.equals(m.file(ModelManifest.TOKENIZER).sha256())) {
+                    throw new IllegalArgumentException(location + " does not use the published tokenizer");
+                }
+                sessions.put(m.id() + " (" + location + ")",
+                        OnnxSessions.open(loc.readVerified(m, ModelManifest.MODEL), RuntimeOptions.cpu(1), "bench-" + m.id()));
+            }
+        }
+        long tokens = singles.stream().flatMap(List::stream).mapToLong(a -> a.length).sum();
+        System.out.printf(Locale.ROOT, "path 1a (one sequence per run, %d threads on a single-threaded session) per encoder%n", cores);
+        Map<String, List<Pass>> passes = new LinkedHashMap<>();
+        try {
+            for (int round = -1; round < rounds; round++) { // round -1 warms every session up
+                for (Map.Entry<String, OrtSession> e : sessions.entrySet()) {
+                    Pass pass = runRaw(e.getValue(), singles, cores);
+                    if (round >= 0) {
+                        passes.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(pass);
+                    }
+                }
+            }
+        } finally {
+            for (OrtSession session : sessions.values()) {
+                session.close();
+            }
+        }
+        int sequences = singles.size();
+        System.out.printf(Locale.ROOT, "%n%-90s %10s %11s %9s %s%n", "encoder", "seq/s", "tokens/s", "ratio", "seq/s per round");
+        for (String name : passes.keySet()) {
+            double seconds = median(passes.get(name).stream().mapToDouble(Pass::seconds).toArray());
+            System.out.printf(Locale.ROOT, "%-90s %10.1f %11.0f %9.2f %s%n", name, sequences / seconds, tokens / seconds,
+                    ratio(passes, name, published), passes.get(name).stream()
+                            .map(p -> String.format(Locale.ROOT, "%.1f", sequences / p.seconds())).toList());
+        }
+        System.out.printf(Locale.ROOT, "(%d sequences, %d tokens per pass; ratio = median over %d rounds of the within-round"
+                + " throughput ratio to the published graph)%n", sequences, tokens, rounds);
+    }
+
     /** Times {@code work} as one pass. */
     static Pass timed(java.util.concurrent.Callable<List<Double>> work) throws Exception {
         long started = System.nanoTime();
@@ -142,7 +204,8 @@ public final class ThroughputBench {
         return new Pass((System.nanoTime() - started) / 1e9, latencies);
     }
 
-    static Work work(List<WikiQa.Question> questions) {
+    /** Every question, and every passage sentence as the pruner embeds it ("title. sentence"). */
+    public static Work work(List<WikiQa.Question> questions) {
         DefaultSentenceSplitter splitter = new DefaultSentenceSplitter();
         List<String> queries = new ArrayList<>();
         List<List<String>> inputs = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.shears.tools.eval;
 
 import dev.shears.tools.CommandLine;
+import dev.shears.tools.bench.ThroughputBench;
 
 import dev.shears.onnx.encoder.OfflineModels;
 
@@ -11,6 +12,7 @@ import dev.shears.pruning.ContextPruner;
 import dev.shears.pruning.PruningOptions;
 import dev.shears.pruning.text.DefaultSentenceSplitter;
 import dev.shears.onnx.encoder.EncoderModel;
+import dev.shears.onnx.encoder.Vectors;
 import dev.shears.onnx.ModelLocation;
 import dev.shears.onnx.ModelManifest;
 import dev.shears.onnx.RuntimeOptions;
@@ -22,12 +24,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code EvaluateCommand <wikiqa.tsv[.gz]> [--model LOCATION] [--sweep t1,t2,...] [--baseline true|false]}: prints
+ * {@code EvaluateCommand <wikiqa.tsv[.gz]> [--model LOCATION] [--sweep t1,t2,...] [--baseline true|false]
+ * [--reference LOCATION]}: prints
  * answer kept, answer-sentence recall, compression and irrelevant-removed for the model's default settings,
  * then for each threshold of the sweep. A model whose manifest says {@code task: "provence"} is run as a
  * Provence-style pruner ({@link ProvenceRelevanceModel}); any other as the bi-encoder default. The first pass
  * (default settings) is timed without caches and reported as inference cost per passage; for a Provence model
  * the bi-encoder default is timed on the same passages next to it (unless {@code --baseline false}).
+ * With {@code --reference} (a bi-encoder, e.g. the unpruned model of a pruned one) it also prints the embedding
+ * drift: the cosine between the two models' embeddings of every passage sentence ("title. sentence", as the
+ * pruner embeds it), mean and 5th percentile, both models served one sequence per pass.
  */
 public final class EvaluateCommand {
 
@@ -35,9 +41,10 @@ public final class EvaluateCommand {
     static final String PROVENCE_SWEEP = "0.001,0.002,0.003,0.005,0.007,0.01,0.015,0.02,0.03,0.05,0.07,0.1,0.13,0.16,0.2,0.3,0.4,0.5";
 
     public static void main(String[] args) throws Exception {
-        CommandLine cli = new CommandLine(args, List.of("model", "sweep", "baseline"));
+        CommandLine cli = new CommandLine(args, List.of("model", "sweep", "baseline", "reference"));
         if (cli.positional.size() != 1) {
-            System.err.println("usage: EvaluateCommand <wikiqa.tsv[.gz]> [--model LOCATION] [--sweep t1,t2,...] [--baseline true|false]");
+            System.err.println("usage: EvaluateCommand <wikiqa.tsv[.gz]> [--model LOCATION] [--sweep t1,t2,...] [--baseline true|false]"
+                    + " [--reference LOCATION]");
             System.exit(2);
         }
         List<WikiQa.Question> questions = WikiQa.read(Path.of(cli.positional.get(0)));
@@ -59,8 +66,30 @@ public final class EvaluateCommand {
         } else {
             try (EncoderModel encoder = OfflineModels.encoder(location)) {
                 report(OfflineModels.pruner(encoder), questions, cli.get("sweep", DEFAULT_SWEEP));
+                String reference = cli.get("reference", null);
+                if (reference != null) {
+                    drift(encoder, reference, questions);
+                }
             }
         }
+    }
+
+    /** Cosine between {@code encoder}'s and the reference's embeddings of every passage sentence: mean and 5th percentile. */
+    static void drift(EncoderModel encoder, String reference, List<WikiQa.Question> questions) {
+        List<String> sentences = ThroughputBench.work(questions).passageInputs().stream().flatMap(List::stream).toList();
+        float[][] ours = encoder.embedTexts(sentences);
+        float[][] theirs;
+        try (EncoderModel ref = OfflineModels.encoder(reference)) {
+            theirs = ref.embedTexts(sentences);
+        }
+        double[] cosines = new double[sentences.size()];
+        for (int i = 0; i < cosines.length; i++) {
+            cosines[i] = Vectors.cosine(ours[i], theirs[i]);
+        }
+        Arrays.sort(cosines);
+        System.out.printf(Locale.ROOT, "embedding drift against %s over %d passage sentences: cosine mean %.4f, 5th percentile"
+                + " %.4f, min %.4f%n", reference, cosines.length, Arrays.stream(cosines).average().orElse(0),
+                cosines[(int) Math.floor(0.05 * (cosines.length - 1))], cosines[0]);
     }
 
     private static void report(ContextPruner pruner, List<WikiQa.Question> questions, String sweep) {

@@ -10,6 +10,7 @@ import dev.shears.onnx.ModelLocation;
 import dev.shears.onnx.ModelManifest;
 import dev.shears.onnx.encoder.EncoderModel;
 import dev.shears.onnx.encoder.OfflineModels;
+import dev.shears.onnx.graph.DynamicQuantization;
 import dev.shears.onnx.prune.ActivationNorms;
 import dev.shears.onnx.prune.EncoderBlock;
 import dev.shears.onnx.prune.EncoderBlocks;
@@ -19,11 +20,13 @@ import dev.shears.onnx.prune.ModelPruner;
 import dev.shears.onnx.prune.PruneMethod;
 import dev.shears.onnx.prune.Pruning;
 import dev.shears.tools.CommandLine;
+import dev.shears.tools.eval.FitHeadCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -31,30 +34,37 @@ import java.util.stream.Stream;
 
 /**
  * {@code prune-model SRC OUT_DIR --method magnitude|magnitude-global|wanda [--sparsity 0.5] [--nm 2:4]
- * [--min-keep 0.1] [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 256]
- * [--manifest-template classpath:models/bge-small-en-v1.5-q]}, or
- * {@code prune-model SRC OUT_DIR --method structured [--mlp-keep 0.5] [--heads-keep 1] [--layers-drop 0]
- * [--reconstruct true] [--ridge 0.01] [--sequential true] [--channel-step 32] [--calibration-sentences 1024] ...} to remove whole MLP
- * channels, attention heads and blocks of a BERT-style encoder ({@link StructuredPruner}).
+ * [--min-keep 0.1] [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 256] [--quantize int8]
+ * [--head-data WikiQA-train.tsv.gz] [--target-answer-kept 0.96] [--manifest-template classpath:models/bge-small-en-v1.5-q]},
+ * or {@code prune-model SRC OUT_DIR --method structured [--mlp-keep 0.5] [--heads-keep 1] [--layers-drop 0]
+ * [--reconstruct true] [--ridge 0.01] [--sequential true] [--channel-step 32] [--calibration-sentences 1024]
+ * [--quantize int8] [--head-data ...] ...} to remove whole MLP channels, attention heads and blocks of a BERT-style
+ * encoder ({@link StructuredPruner}); it verifies the reduced shapes instead of zeros.
  *
  * <p>SRC is a model location with a manifest (directory or {@code classpath:models/ID}), or a directory holding
  * one {@code *.onnx} and one {@code *tokenizer.json} (e.g. the files of the fp32 LangChain4j bge jar), whose
  * manifest fields (pooling, inputs, head...) then come from the template. Writes OUT_DIR with
  * {@code model.onnx}, {@code tokenizer.json} and a manifest recording the pruning (method, sparsity,
- * calibration data, per-layer counts) and the sha256 of each file; then reloads the result with the encoder and
- * checks that every layer has exactly the pruned count of zeros it should.
+ * calibration data, per-layer counts), the quantization, and the sha256 of each file; then reloads the result
+ * with the encoder and checks that every layer has exactly the pruned count of zeros it should.
  *
- * <p>The sentence head is copied from the source/template: it was fitted for another model, so re-fit it
- * ({@code fit-head --model OUT_DIR}) before quoting quality.
+ * <p>{@code --quantize int8} writes only the int8 graph ({@link DynamicQuantization}, the published model's
+ * form, served with {@code rowwise_quantization}); its manifest records the sha256 of the fp32 graph it came
+ * from, which the same command without {@code --quantize} rebuilds byte for byte. A pruned model keeps its
+ * exact zero set in int8. With {@code --head-data} the sentence head is re-fitted for the written model (as
+ * {@code fit-head} does) and stored in the manifest; without it the source's head is copied, fitted for
+ * another model.
  */
 public final class PruneModelCommand {
 
     private static final String USAGE = "usage: prune-model SRC OUT_DIR --method magnitude|magnitude-global|wanda"
             + " [--sparsity 0.5] [--nm 2:4] [--min-keep 0.1] [--calibration WikiQA-train.tsv.gz]"
-            + " [--calibration-sentences 256] [--manifest-template classpath:models/bge-small-en-v1.5-q]\n"
+            + " [--calibration-sentences 256] [--quantize int8] [--head-data WikiQA-train.tsv.gz] [--target-answer-kept 0.96]"
+            + " [--manifest-template classpath:models/bge-small-en-v1.5-q]\n"
             + "       prune-model SRC OUT_DIR --method structured [--mlp-keep 0.5] [--heads-keep 1.0]"
             + " [--layers-drop 0] [--reconstruct true|false] [--ridge 0.01] [--sequential true|false] [--channel-step 32]"
-            + " [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 1024] [--manifest-template ...]\n"
+            + " [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 1024] [--quantize int8] [--head-data ...]"
+            + " [--manifest-template ...]\n"
             + "  structured: each block keeps the given share of MLP channels and of attention heads (most important by"
             + " |W| x input norm), the blocks that change the hidden state least are removed, and the projections"
             + " after removed channels/heads are re-fitted by ridge least squares on calibration activations"
@@ -65,14 +75,16 @@ public final class PruneModelCommand {
 
     public static void main(String[] args) throws Exception {
         CommandLine cli = new CommandLine(args, List.of("method", "sparsity", "nm", "min-keep", "calibration",
-                "calibration-sentences", "manifest-template", "mlp-keep", "heads-keep", "layers-drop", "reconstruct",
-                "ridge", "channel-step", "sequential"));
-        if (cli.positional.size() != 2 || cli.get("method", null) == null) {
+                "calibration-sentences", "quantize", "head-data", "target-answer-kept", "manifest-template", "mlp-keep",
+                "heads-keep", "layers-drop", "reconstruct", "ridge", "channel-step", "sequential"));
+        String quantize = cli.get("quantize", "none");
+        if (cli.positional.size() != 2 || cli.get("method", null) == null || !List.of("none", "int8").contains(quantize)) {
             System.err.println(USAGE);
             System.exit(2);
         }
+        boolean int8 = quantize.equals("int8");
         if (cli.get("method", null).equals(STRUCTURED)) {
-            CommandLine.exitOnMisuse(USAGE, () -> structured(cli, args));
+            CommandLine.exitOnMisuse(USAGE, () -> structured(cli, args, int8));
             return;
         }
         PruneMethod method = PruneMethod.parse(cli.get("method", null));
@@ -106,9 +118,12 @@ public final class PruneModelCommand {
             System.err.printf("calibration: %d sentences in %.1f s%n", ids.size(), (System.nanoTime() - t0) / 1e9);
         }
 
-        // 3. prune, write, pin
+        // 3. prune, quantize, write, pin
         ModelPruner.Result r = pruner.prune(model, norms);
-        Files.write(out.resolve("model.onnx"), r.model().toByteArray());
+        byte[] fp32 = r.model().toByteArray();
+        DynamicQuantization.Result q = int8
+                ? DynamicQuantization.quantize(r.model(), DynamicQuantization.REDUCED_RANGE, r.pruned() > 0) : null;
+        Files.write(out.resolve("model.onnx"), int8 ? q.model().toByteArray() : fp32);
         ObjectNode pruning = manifest.putObject("pruning");
         pruning.put("method", method.cliName()).put("sparsity", pruner.sparsity());
         if (pruner.nmN() > 0) {
@@ -125,17 +140,63 @@ public final class PruneModelCommand {
                 .put("achieved_sparsity", (double) r.pruned() / r.total());
         pruning.put("command", "prune-model " + String.join(" ", args));
         String base = src.manifest.id().replaceAll("-q$", "");
-        manifest.put("id", r.pruned() == 0 ? base + "-fp32" : base + "-" + method.cliName()
-                + (pruner.nmN() > 0 ? "-" + pruner.nmN() + "of" + pruner.nmM() : "-" + Math.round(100 * sparsity)));
-        manifest.put("description", "fp32 " + src.manifest.id() + " with " + r.pruned() + " of " + r.total()
-                + " linear-layer weights pruned (" + method.cliName() + "); sentence_head copied from the source,"
-                + " re-fit it for this model");
+        String pruned = r.pruned() == 0 ? "" : "-" + method.cliName()
+                + (pruner.nmN() > 0 ? "-" + pruner.nmN() + "of" + pruner.nmM() : "-" + Math.round(100 * sparsity));
+        manifest.put("id", base + pruned + (int8 ? "-int8" : r.pruned() == 0 ? "-fp32" : ""));
+        String headNote = cli.get("head-data", null) != null ? "sentence_head re-fitted for this model"
+                : "sentence_head copied from the source, re-fit it for this model";
+        manifest.put("description", (int8 ? "int8 (Shears' dynamic quantization) of " : "") + "fp32 " + src.manifest.id()
+                + " with " + r.pruned() + " of " + r.total() + " linear-layer weights pruned (" + method.cliName() + "); " + headNote);
+        if (int8) {
+            recordQuantization(manifest, q, fp32, r.pruned() > 0);
+        }
         writeManifest(json, out, manifest);
 
         // 4. verify: loads with the encoder, and the zeros are exactly as pruned
-        verify(out, r);
-        System.out.printf("pruned %d of %d weights in %d layers (%.4f) -> %s%n", r.pruned(), r.total(),
-                r.layers().size(), (double) r.pruned() / r.total(), out);
+        verify(out, r, int8);
+        System.out.printf("pruned %d of %d weights in %d layers (%.4f)%s -> %s%n", r.pruned(), r.total(),
+                r.layers().size(), (double) r.pruned() / r.total(),
+                int8 ? String.format(Locale.ROOT, ", int8 zeros %d (%.4f)", q.int8Zeros(), (double) q.int8Zeros() / q.weights()) : "", out);
+
+        // 5. the head for this model
+        fitHead(cli, args, json, out, manifest);
+    }
+
+    /** The manifest's record of an int8 quantization (and the serving mode it needs). */
+    private static void recordQuantization(ObjectNode manifest, DynamicQuantization.Result q, byte[] fp32,
+            boolean zeroSetKept) {
+        manifest.put("rowwise_quantization", true);
+        manifest.putObject("quantization")
+                .put("method", "dynamic int8 (Shears DynamicQuantization): DynamicQuantizeLinear + MatMulInteger + Cast + Mul")
+                .put("weights", "int8, symmetric (zero point 0), one scale per output channel, range +-"
+                        + DynamicQuantization.REDUCED_RANGE + (zeroSetKept ? ", zero set kept exactly" : ""))
+                .put("activations", "uint8, one scale per tensor; per token when batched (rowwise_quantization)")
+                .put("fp32_model_sha256", ModelLocation.sha256(fp32))
+                .put("linear_layers", q.layers().size()).put("int8_zeros", q.int8Zeros())
+                .put("int8_sparsity", (double) q.int8Zeros() / q.weights())
+                .put("rounded_to_zero", q.int8Zeros() - q.floatZeros());
+    }
+
+    /** With {@code --head-data}: re-fits the sentence head for the written model and stores it in the manifest. */
+    private static void fitHead(CommandLine cli, String[] args, ObjectMapper json, Path out, ObjectNode manifest)
+            throws IOException {
+        String headData = cli.get("head-data", null);
+        if (headData == null) {
+            return;
+        }
+        Path data = Path.of(headData);
+        FitHeadCommand.Fitted fitted;
+        try (EncoderModel encoder = OfflineModels.encoder(out.toString())) {
+            fitted = FitHeadCommand.fit(encoder, data, Double.parseDouble(cli.get("target-answer-kept", "0.96")));
+        }
+        ObjectNode head = (ObjectNode) json.readTree("{" + fitted.json() + "}").get("sentence_head");
+        ((ObjectNode) head.get("training")).put("sha256", ModelLocation.sha256(Files.readAllBytes(data)))
+                .put("command", "prune-model " + String.join(" ", args));
+        manifest.set("sentence_head", head);
+        writeManifest(json, out, manifest);
+        System.out.printf(Locale.ROOT, "head fitted on %s: threshold %.3f keeps an answer for %.3f of answerable training"
+                + " questions at compression %.3f%n", data.getFileName(), fitted.threshold(), fitted.atThreshold().answerKept(),
+                fitted.atThreshold().compression());
     }
 
     /** The source staged unpruned into OUT_DIR (model, tokenizer, manifest), so it can be loaded and tokenized. */
@@ -169,7 +230,7 @@ public final class PruneModelCommand {
     }
 
     /** {@code --method structured}: see {@link StructuredPruner}. */
-    private static void structured(CommandLine cli, String[] args) throws Exception {
+    private static void structured(CommandLine cli, String[] args, boolean int8) throws Exception {
         StructuredPruner pruner = new StructuredPruner(Double.parseDouble(cli.get("mlp-keep", "1")),
                 Double.parseDouble(cli.get("heads-keep", "1")), Integer.parseInt(cli.get("layers-drop", "0")),
                 Integer.parseInt(cli.get("channel-step", "32")), Boolean.parseBoolean(cli.get("reconstruct", "true")),
@@ -183,7 +244,9 @@ public final class PruneModelCommand {
         long t0 = System.nanoTime();
         StructuredPruner.Result r = pruner.prune(ModelProto.parseFrom(staged.source().model), ids);
         System.err.printf("structured pruning with calibration: %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        Files.write(out.resolve("model.onnx"), r.model().toByteArray());
+        byte[] fp32 = r.model().toByteArray();
+        DynamicQuantization.Result q = int8 ? DynamicQuantization.quantize(r.model()) : null;
+        Files.write(out.resolve("model.onnx"), int8 ? q.model().toByteArray() : fp32);
 
         ObjectNode manifest = staged.manifest();
         ObjectNode pruning = manifest.putObject("pruning");
@@ -210,49 +273,61 @@ public final class PruneModelCommand {
         }
         pruning.put("command", "prune-model " + String.join(" ", args));
         String base = staged.source().manifest.id().replaceAll("-q$", "");
-        manifest.put("id", String.format(java.util.Locale.ROOT, "%s-structured-mlp%d-heads%d-drop%d", base,
-                Math.round(100 * pruner.mlpKeep()), Math.round(100 * pruner.headsKeep()), pruner.dropBlocks()));
-        manifest.put("description", "fp32 " + staged.source().manifest.id() + " structurally pruned: "
-                + r.linearWeightsAfter() + " of " + r.linearWeightsBefore() + " linear-layer weights left (see pruning);"
-                + " sentence_head copied from the source, re-fit it for this model");
+        manifest.put("id", String.format(Locale.ROOT, "%s-structured-mlp%d-heads%d-drop%d%s", base,
+                Math.round(100 * pruner.mlpKeep()), Math.round(100 * pruner.headsKeep()), pruner.dropBlocks(),
+                int8 ? "-int8" : ""));
+        manifest.put("description", (int8 ? "int8 (Shears' dynamic quantization) of " : "") + "fp32 "
+                + staged.source().manifest.id() + " structurally pruned: " + r.linearWeightsAfter() + " of "
+                + r.linearWeightsBefore() + " linear-layer weights left (see pruning); " + (cli.get("head-data", null) != null
+                ? "sentence_head re-fitted for this model" : "sentence_head copied from the source, re-fit it for this model"));
+        if (int8) {
+            recordQuantization(manifest, q, fp32, false);
+        }
         writeManifest(json, out, manifest);
 
-        verifyStructured(out, r);
-        System.out.printf("structured: %d of %d linear-layer weights left (%.3f), %d of %d blocks -> %s%n",
+        verifyStructured(out, r, int8);
+        System.out.printf("structured: %d of %d linear-layer weights left (%.3f), %d of %d blocks%s -> %s%n",
                 r.linearWeightsAfter(), r.linearWeightsBefore(), (double) r.linearWeightsAfter() / r.linearWeightsBefore(),
-                r.blocks().stream().filter(b -> !b.dropped()).count(), r.blocks().size(), out);
+                r.blocks().stream().filter(b -> !b.dropped()).count(), r.blocks().size(), int8 ? ", int8" : "", out);
+        fitHead(cli, args, json, out, manifest);
     }
 
     /**
-     * The written model loads, embeds to finite values of the hidden size, and every remaining block has exactly
-     * the reduced shapes: weights, biases and head-count constants.
+     * The written model loads and embeds to finite values of the hidden size, and every remaining block has exactly
+     * the reduced shapes: each projection's weights on disk (fp32, or the int8 initializer that replaced them) and
+     * biases, and the head-count and context-width constants (checked on the fp32 graph; quantization leaves them).
      */
-    static void verifyStructured(Path out, StructuredPruner.Result expected) throws IOException {
+    static void verifyStructured(Path out, StructuredPruner.Result expected, boolean int8) throws IOException {
         ModelProto m = ModelProto.parseFrom(Files.readAllBytes(out.resolve("model.onnx")));
-        List<EncoderBlock> found = EncoderBlocks.find(m.getGraph());
+        Map<String, ai.onnx.proto.OnnxMl.TensorProto> init = new java.util.HashMap<>(); // as re-read from disk
+        m.getGraph().getInitializerList().forEach(t -> init.put(t.getName(), t));
+        List<EncoderBlock> found = EncoderBlocks.find(expected.model().getGraph());
         List<StructuredPruner.BlockReport> kept = expected.blocks().stream().filter(b -> !b.dropped()).toList();
         if (found.size() != kept.size()) {
-            throw new IllegalStateException(found.size() + " blocks on disk, expected " + kept.size());
+            throw new IllegalStateException(found.size() + " blocks left, expected " + kept.size());
         }
-        Map<String, ai.onnx.proto.OnnxMl.TensorProto> init = new java.util.HashMap<>();
-        m.getGraph().getInitializerList().forEach(t -> init.put(t.getName(), t));
         for (int k = 0; k < kept.size(); k++) {
             EncoderBlock b = found.get(k);
             StructuredPruner.BlockReport want = kept.get(k);
             int width = want.keptHeads().length * b.headSize();
+            int channels = want.keptChannels().length;
             int hidden = b.query().layer().in();
+            java.util.function.BiPredicate<EncoderBlock.Projection, long[]> onDisk = (p, dims) -> {
+                ai.onnx.proto.OnnxMl.TensorProto w = init.get(int8 ? DynamicQuantization.quantizedName(p.layer().weight())
+                        : p.layer().weight());
+                return w != null && w.getDimsList().equals(java.util.Arrays.stream(dims).boxed().toList())
+                        && init.get(p.bias()).getDims(0) == dims[1];
+            };
             boolean exact = b.index() == want.index() && b.heads() == want.keptHeads().length
-                    && b.intermediate().layer().out() == want.keptChannels().length
-                    && b.mlpOutput().layer().in() == want.keptChannels().length
-                    && b.headProjections().stream().allMatch(p -> p.layer().out() == width)
-                    && b.attentionOutput().layer().in() == width && b.contextWidth().value() == width
-                    && init.get(b.intermediate().bias()).getDims(0) == want.keptChannels().length
-                    && b.headProjections().stream().allMatch(p -> init.get(p.bias()).getDims(0) == width)
-                    && b.mlpOutput().layer().out() == hidden && b.attentionOutput().layer().out() == hidden;
+                    && b.headCounts().stream().allMatch(c -> c.value() == want.keptHeads().length)
+                    && b.contextWidth().value() == width
+                    && onDisk.test(b.intermediate(), new long[] {hidden, channels})
+                    && onDisk.test(b.mlpOutput(), new long[] {channels, hidden})
+                    && b.headProjections().stream().allMatch(p -> onDisk.test(p, new long[] {hidden, width}))
+                    && onDisk.test(b.attentionOutput(), new long[] {width, hidden});
             if (!exact) {
-                throw new IllegalStateException("block " + b.index() + " on disk: " + b.heads() + " heads, "
-                        + b.intermediate().layer().out() + " channels; expected " + want.keptHeads().length + " and "
-                        + want.keptChannels().length);
+                throw new IllegalStateException("block " + b.index() + ": shapes on disk are not " + want.keptHeads().length
+                        + " heads and " + channels + " MLP channels");
             }
         }
         try (EncoderModel e = OfflineModels.encoder(out.toString())) {
@@ -272,7 +347,11 @@ public final class PruneModelCommand {
         return true;
     }
 
-    static void verify(Path out, ModelPruner.Result expected) throws IOException {
+    /**
+     * The written model loads and embeds to finite values, and every layer's weights on disk have exactly the
+     * zeros the pruning left (in int8: the int8 initializer replacing it, quantized keeping the zero set).
+     */
+    static void verify(Path out, ModelPruner.Result expected, boolean int8) throws IOException {
         try (EncoderModel e = OfflineModels.encoder(out.toString())) {
             if (!allFinite(e.embedTexts(List.of("Pruned models load."))[0])) {
                 throw new IllegalStateException("pruned model embeds to non-finite values");
@@ -282,7 +361,11 @@ public final class PruneModelCommand {
         Map<String, ai.onnx.proto.OnnxMl.TensorProto> init = new java.util.HashMap<>(); // as re-read from disk
         m.getGraph().getInitializerList().forEach(t -> init.put(t.getName(), t));
         for (ModelPruner.LayerStats l : expected.layers()) {
-            int zeros = Pruning.zeros(LinearLayers.floats(init.get(l.weight())));
+            int zeros = int8 ? DynamicQuantization.int8Zeros(init.get(DynamicQuantization.quantizedName(l.weight())))
+                    : Pruning.zeros(LinearLayers.floats(init.get(l.weight())));
+            if (int8 && expected.pruned() == 0) {
+                continue; // an unpruned model rounds its smallest weights to 0; there is no pruned set to keep
+            }
             if (zeros != l.zeros() || l.zeros() < l.pruned()) {
                 throw new IllegalStateException("layer " + l.weight() + ": " + zeros + " zeros on disk, " + l.pruned()
                         + " pruned");
