@@ -42,7 +42,6 @@ public final class Tools {
         COMMANDS.put("pin-model", new Entry(Tools::pinModel, "write manifest.json pinning the sha256 of every file of a model directory"));
         COMMANDS.put("bench-latency", new Entry(PruneLatencyBench::main, "added latency per request against a running service"));
         COMMANDS.put("bench-throughput", new Entry(ThroughputBench::main, "throughput at saturation: HTTP vs raw ONNX Runtime vs LangChain4j"));
-        COMMANDS.put("bench-models", new Entry(dev.shears.tools.bench.ModelThroughputBench::main, "encoder throughput of several model directories on the served CPU path, one run, ratios to the first"));
         COMMANDS.put("bench-soak", new Entry(SoakBench::main, "memory of a running service under sustained load"));
         COMMANDS.put("bench-lm", new Entry(LanguageModelBench::main, "local language model: in-process vs over HTTP"));
     }
