@@ -35,7 +35,11 @@ public final class Calibration {
      * holds the feature sums and its last entry the token count). What a least-squares refit of a linear layer
      * with bias on these inputs needs, and Wanda's squared norms on the diagonal.
      */
-    public record Gram(int width, double[] moments) {
+    public record Gram(int width, double[] moments, double[][] cross) {
+
+        public Gram(int width, double[] moments) {
+            this(width, moments, null);
+        }
 
         public double at(int i, int j) {
             return moments[i * (width + 1) + j];
@@ -43,6 +47,14 @@ public final class Calibration {
 
         public double tokens() {
             return at(width, width);
+        }
+
+        /**
+         * With a target tensor t ({@link #grams(ModelProto, Map, Map, List)}): row i (i < width) is the sum over
+         * tokens of x_i t, the last row the sum of t; else null.
+         */
+        public double[][] cross() {
+            return cross;
         }
 
         /** sqrt(sum of x_i^2) over the calibration tokens. */
@@ -59,6 +71,18 @@ public final class Calibration {
      */
     public static Map<String, Gram> grams(ModelProto model, Map<String, Integer> widths, List<long[]> sequences)
             throws OrtException {
+        return grams(model, widths, Map.of(), sequences);
+    }
+
+    /** A float tensor {@code [batch, seq, width]} whose products with a layer input are wanted ({@link Gram#cross}). */
+    public record Target(String tensor, int width) {}
+
+    /**
+     * As {@link #grams(ModelProto, Map, List)}, and for each input with an entry in {@code targets}, the sums of
+     * its products with that target tensor over the same tokens.
+     */
+    public static Map<String, Gram> grams(ModelProto model, Map<String, Integer> widths, Map<String, Target> targets,
+            List<long[]> sequences) throws OrtException {
         OnnxGraphBuilder b = OnnxGraphBuilder.edit(model).clearOutputs(); // only the moments: the graph is cut after them
         String mask = b.node("Cast").inputs("attention_mask").attr("to", (long) OnnxGraphBuilder.FLOAT).output();
         String maskColumn = b.op("Reshape", mask, b.longConst("calibration_mask_column", 0, 0, 1));
@@ -71,8 +95,21 @@ public final class Calibration {
             String sums = b.op("MatMul", maskRow, flat);
             b.output(products, OnnxGraphBuilder.FLOAT, width, width);
             b.output(sums, OnnxGraphBuilder.FLOAT, 1, width);
-            outputs.put(tensor, new String[] {products, sums});
+            Target target = targets.get(tensor);
+            if (target == null) {
+                outputs.put(tensor, new String[] {products, sums});
+                return;
+            }
+            String targetFlat = b.op("Reshape", b.op("Mul", target.tensor(), maskColumn),
+                    b.longConst("calibration_flat", -1, target.width()));
+            String cross = b.op("MatMul", transposed, targetFlat);
+            String targetSums = b.op("MatMul", maskRow, targetFlat);
+            b.output(cross, OnnxGraphBuilder.FLOAT, width, target.width());
+            b.output(targetSums, OnnxGraphBuilder.FLOAT, 1, target.width());
+            outputs.put(tensor, new String[] {products, sums, cross, targetSums});
         });
+        Map<String, double[][]> crossAcc = new LinkedHashMap<>();
+        targets.forEach((tensor, target) -> crossAcc.put(tensor, new double[widths.get(tensor) + 1][target.width()]));
         Map<String, double[]> acc = new LinkedHashMap<>();
         widths.forEach((tensor, width) -> acc.put(tensor, new double[(width + 1) * (width + 1)]));
         Set<String> wanted = new java.util.LinkedHashSet<>();
@@ -96,10 +133,24 @@ public final class Calibration {
                     m[w * (w + 1) + j] += s;
                 }
                 m[w * (w + 1) + w] += tokens;
+                if (e.getValue().length > 2) {
+                    double[][] c = crossAcc.get(e.getKey());
+                    FloatBuffer cross = floats(result, e.getValue()[2]);
+                    FloatBuffer targetSums = floats(result, e.getValue()[3]);
+                    int tw = c[0].length;
+                    for (int i = 0; i < w; i++) {
+                        for (int o = 0; o < tw; o++) {
+                            c[i][o] += cross.get();
+                        }
+                    }
+                    for (int o = 0; o < tw; o++) {
+                        c[w][o] += targetSums.get();
+                    }
+                }
             }
         });
         Map<String, Gram> grams = new LinkedHashMap<>();
-        acc.forEach((tensor, m) -> grams.put(tensor, new Gram(widths.get(tensor), m)));
+        acc.forEach((tensor, m) -> grams.put(tensor, new Gram(widths.get(tensor), m, crossAcc.get(tensor))));
         return grams;
     }
 

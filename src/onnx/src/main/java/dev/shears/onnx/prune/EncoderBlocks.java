@@ -56,6 +56,18 @@ public final class EncoderBlocks {
         return blocks;
     }
 
+    /**
+     * The residual {@code Add} after a projection's bias: {sum, residual}, the tensor it makes and its other input
+     * (the hidden state the projection's output is added to).
+     */
+    public static String[] residualSum(GraphProto graph, EncoderBlock.Projection p) {
+        Edges edges = new Edges(graph);
+        String projected = edges.biasAdd(p).getOutput(0);
+        NodeProto add = edges.onlyConsumer(projected, "Add");
+        String residual = add.getInput(0).equals(projected) ? add.getInput(1) : add.getInput(0);
+        return new String[] {add.getOutput(0), residual};
+    }
+
     private static EncoderBlock block(Edges edges, int index, String prefix, Map<String, LinearLayer> r) {
         if (r.size() != 6) {
             throw new IllegalArgumentException("block " + index + ": found linear layers " + r.keySet() + ", need 6");

@@ -32,24 +32,7 @@ public final class InputReconstruction {
             throw new IllegalArgumentException("weights " + weights.length + " / bias " + bias.length + " for "
                     + width + " inputs and " + out + " outputs");
         }
-        int m = kept.length;
-        int[] rows = java.util.Arrays.copyOf(kept, m + 1);
-        rows[m] = width; // the constant feature
-        double meanDiagonal = 0;
-        for (int k : kept) {
-            meanDiagonal += gram.at(k, k);
-        }
-        double lambda = ridge * meanDiagonal / Math.max(1, m);
-        double[][] lhs = new double[m + 1][m + 1];
-        for (int a = 0; a <= m; a++) {
-            for (int c = 0; c <= m; c++) {
-                lhs[a][c] = gram.at(rows[a], rows[c]);
-            }
-            if (a < m) {
-                lhs[a][a] += lambda;
-            }
-        }
-        // right side: G[S+, all+] times [W; b]
+        // the target is the layer's own output: sum over tokens of [x 1]^T (x W + b) = G [W; b]
         double[][] wb = new double[width + 1][out];
         for (int i = 0; i < width; i++) {
             for (int o = 0; o < out; o++) {
@@ -59,18 +42,46 @@ public final class InputReconstruction {
         for (int o = 0; o < out; o++) {
             wb[width][o] = bias[o];
         }
-        double[][] rhs = new double[m + 1][out];
-        for (int a = 0; a <= m; a++) {
-            double[] target = rhs[a];
+        double[][] cross = new double[width + 1][];
+        for (int a : withConstant(kept, width)) {
+            cross[a] = new double[out];
             for (int i = 0; i <= width; i++) {
-                double g = gram.at(rows[a], i);
+                double g = gram.at(a, i);
                 if (g != 0) {
-                    double[] w = wb[i];
                     for (int o = 0; o < out; o++) {
-                        target[o] += g * w[o];
+                        cross[a][o] += g * wb[i][o];
                     }
                 }
             }
+        }
+        return refitToTarget(gram, cross, kept, ridge);
+    }
+
+    /**
+     * The kept inputs' weights and a bias that best reproduce any target t (not necessarily this layer's output)
+     * given {@code cross}, the sum over tokens of [x 1]^T t ({@code width + 1} rows of {@code out}; only the kept
+     * rows and the last are read).
+     */
+    public static Refit refitToTarget(Calibration.Gram gram, double[][] cross, int[] kept, double ridge) {
+        int width = gram.width();
+        int m = kept.length;
+        int[] rows = withConstant(kept, width);
+        int out = cross[width].length;
+        double meanDiagonal = 0;
+        for (int k : kept) {
+            meanDiagonal += gram.at(k, k);
+        }
+        double lambda = ridge * meanDiagonal / Math.max(1, m);
+        double[][] lhs = new double[m + 1][m + 1];
+        double[][] rhs = new double[m + 1][];
+        for (int a = 0; a <= m; a++) {
+            for (int c = 0; c <= m; c++) {
+                lhs[a][c] = gram.at(rows[a], rows[c]);
+            }
+            if (a < m) {
+                lhs[a][a] += lambda;
+            }
+            rhs[a] = cross[rows[a]].clone();
         }
         RealMatrix solution = new CholeskyDecomposition(new Array2DRowRealMatrix(lhs, false), 1e-9, 0)
                 .getSolver().solve(new Array2DRowRealMatrix(rhs, false));
@@ -85,6 +96,13 @@ public final class InputReconstruction {
             b2[o] = (float) solution.getEntry(m, o);
         }
         return new Refit(w2, b2);
+    }
+
+    /** The kept inputs followed by the constant feature's index. */
+    private static int[] withConstant(int[] kept, int width) {
+        int[] rows = java.util.Arrays.copyOf(kept, kept.length + 1);
+        rows[kept.length] = width;
+        return rows;
     }
 
     /** The kept inputs' rows of input-major weights, unchanged (no reconstruction). */

@@ -74,6 +74,27 @@ public final class StructuredEdits {
         return model.toBuilder().setGraph(g).build();
     }
 
+    /**
+     * {@code model} with a renamed copy of {@code reference} beside it: every node, node output and initializer of
+     * the reference gets {@code prefix} in front of its name, graph inputs stay shared, graph outputs stay the
+     * model's. One run then gives both models' tensors on the same tokens.
+     */
+    public static ModelProto withReference(ModelProto model, ModelProto reference, String prefix) {
+        GraphProto ref = reference.getGraph();
+        Set<String> shared = new HashSet<>();
+        ref.getInputList().forEach(v -> shared.add(v.getName()));
+        java.util.function.UnaryOperator<String> rename = n -> n.isEmpty() || shared.contains(n) ? n : prefix + n;
+        GraphProto.Builder g = model.getGraph().toBuilder();
+        for (NodeProto n : ref.getNodeList()) {
+            NodeProto.Builder copy = n.toBuilder().setName(prefix + n.getName()).clearInput().clearOutput();
+            n.getInputList().forEach(i -> copy.addInput(rename.apply(i)));
+            n.getOutputList().forEach(o -> copy.addOutput(rename.apply(o)));
+            g.addNode(copy);
+        }
+        ref.getInitializerList().forEach(t -> g.addInitializer(t.toBuilder().setName(prefix + t.getName())));
+        return model.toBuilder().setGraph(g).build();
+    }
+
     /** Accumulates edits of initializers and {@code Constant} nodes, then builds the edited model. */
     public static final class Editor {
         private final ModelProto model;

@@ -21,27 +21,57 @@ import java.util.stream.IntStream;
  *       block keeps the same share. A channel's importance is Wanda's, summed over its outgoing weights:
  *       ||x_c|| * sum_o |W_out[c, o]|, with x the input of the following projection; a head's is the sum over
  *       its features;</li>
- *   <li>with {@code reconstruct}, the following projection (MLP output dense, attention output) is re-fitted by
- *       ridge least squares to reproduce its original output from the kept inputs ({@link InputReconstruction}),
- *       bias included; without, the kept rows and the bias stay as they were.</li>
+ *   <li>the following projection (MLP output dense, attention output) is re-fitted by ridge least squares to
+ *       reproduce, from the kept inputs, its original output or the unpruned model's ({@link Reconstruction},
+ *       {@link InputReconstruction}), bias included.</li>
  * </ol>
- * Statistics for step 2 are captured on the model after step 1 (and, with {@code sequential}, after the earlier
- * blocks' channels and heads are gone), so the reconstruction sees the inputs the pruned model will get.
+ * Statistics for step 2 are captured on the model after step 1 (and, block by block, after the earlier blocks'
+ * channels and heads are gone), so the reconstruction sees the inputs the pruned model will get.
  *
  * @param mlpKeep     share of MLP channels each block keeps (1 = all)
  * @param headsKeep   share of attention heads each block keeps (1 = all)
  * @param dropBlocks  number of whole blocks to remove
  * @param channelStep kept MLP channels are rounded to a multiple of this (GEMM-friendly widths)
- * @param reconstruct re-fit the following projections by least squares
+ * @param reconstruction how the following projections are re-fitted (by least squares, or not)
  * @param ridge       ridge strength relative to the kept inputs' mean second moment
- * @param sequential  capture each block's statistics on the model with the blocks before it already pruned (one
- *                    calibration pass per block, each cut after that block), so its selection and refit see the
- *                    inputs the pruned model will give it; otherwise one pass on the model after step 1
  */
-public record StructuredPruner(double mlpKeep, double headsKeep, int dropBlocks, int channelStep, boolean reconstruct,
-        double ridge, boolean sequential) {
+public record StructuredPruner(double mlpKeep, double headsKeep, int dropBlocks, int channelStep,
+        Reconstruction reconstruction, double ridge) {
+
+    /** How the projection after removed channels or heads is re-fitted. */
+    public enum Reconstruction {
+        /** Not at all: the kept rows and the bias stay as they were. */
+        NONE,
+        /** To the layer's own output, statistics from one calibration pass on the model after step 1. */
+        LAYER,
+        /**
+         * To the layer's own output, block by block: each block's statistics come from the model with the blocks
+         * before it already pruned (one pass per block, each cut after that block).
+         */
+        LAYER_SEQUENTIAL,
+        /**
+         * Block by block as {@link #LAYER_SEQUENTIAL}, but to what the unpruned model (after step 1) adds to its
+         * residual stream there, less the difference already in the pruned model's residual stream: the refit
+         * also absorbs the error of the blocks before it. Both models run side by side in one graph.
+         */
+        SOURCE;
+
+        public static Reconstruction parse(String s) {
+            return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        }
+
+        public String cliName() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        boolean blockByBlock() {
+            return this == LAYER_SEQUENTIAL || this == SOURCE;
+        }
+    }
+
 
     public StructuredPruner {
+        java.util.Objects.requireNonNull(reconstruction);
         if (mlpKeep <= 0 || mlpKeep > 1 || headsKeep <= 0 || headsKeep > 1 || dropBlocks < 0 || channelStep < 1
                 || ridge < 0) {
             throw new IllegalArgumentException("keep shares must be in (0, 1], blocks to drop >= 0, channel step >= 1,"
@@ -81,11 +111,13 @@ public record StructuredPruner(double mlpKeep, double headsKeep, int dropBlocks,
         Map<Integer, int[]> keptChannels = new HashMap<>();
         Map<Integer, int[]> keptHeads = new HashMap<>();
         if (mlpKeep < 1 || headsKeep < 1) {
-            Map<String, Calibration.Gram> grams = sequential ? Map.of() : Calibration.grams(model, inputWidths(kept),
-                    calibration);
+            Map<String, Calibration.Gram> grams = reconstruction.blockByBlock() ? Map.of()
+                    : Calibration.grams(model, inputWidths(kept), calibration);
             for (EncoderBlock b : kept) {
-                if (sequential) {
+                if (reconstruction == Reconstruction.LAYER_SEQUENTIAL) {
                     grams = Calibration.grams(editor.build(), inputWidths(List.of(b)), calibration);
+                } else if (reconstruction == Reconstruction.SOURCE) {
+                    grams = sourceMoments(editor.build(), model, b, calibration);
                 }
                 if (mlpKeep < 1) {
                     int[] channels = pruneMlp(editor, b, grams.get(b.mlpOutput().layer().input()));
@@ -118,6 +150,25 @@ public record StructuredPruner(double mlpKeep, double headsKeep, int dropBlocks,
         return widths;
     }
 
+    private static final String SOURCE_PREFIX = "source:";
+
+    /**
+     * Moments of block {@code b}'s two projection inputs in the partly pruned model, each with its cross products
+     * with (unpruned model's residual sum) - (pruned model's residual input) at that projection.
+     */
+    private static Map<String, Calibration.Gram> sourceMoments(ModelProto pruned, ModelProto source, EncoderBlock b,
+            List<long[]> calibration) throws OrtException {
+        dev.shears.onnx.graph.OnnxGraphBuilder both = dev.shears.onnx.graph.OnnxGraphBuilder.edit(
+                StructuredEdits.withReference(pruned, source, SOURCE_PREFIX));
+        Map<String, Calibration.Target> targets = new HashMap<>();
+        for (EncoderBlock.Projection p : List.of(b.attentionOutput(), b.mlpOutput())) {
+            String[] sum = EncoderBlocks.residualSum(pruned.getGraph(), p);
+            String target = both.op("Sub", SOURCE_PREFIX + sum[0], sum[1]);
+            targets.put(p.layer().input(), new Calibration.Target(target, p.layer().out()));
+        }
+        return Calibration.grams(both.build(), inputWidths(List.of(b)), targets, calibration);
+    }
+
     /** Removes the block's least important MLP channels; returns the kept ones. */
     private int[] pruneMlp(StructuredEdits.Editor editor, EncoderBlock b, Calibration.Gram gram) {
         int channels = b.intermediate().layer().out();
@@ -145,11 +196,13 @@ public record StructuredPruner(double mlpKeep, double headsKeep, int dropBlocks,
         float[] w = editor.inputMajorWeights(p.layer());
         float[] bias = editor.floats(p.bias());
         int out = p.layer().out();
-        if (reconstruct) {
-            InputReconstruction.Refit r = InputReconstruction.refit(gram, w, bias, out, kept, ridge);
-            editor.setInputs(p, kept.length, r.weights(), r.bias());
-        } else {
+        if (reconstruction == Reconstruction.NONE) {
             editor.setInputs(p, kept.length, InputReconstruction.keepRows(w, out, kept), bias);
+        } else {
+            InputReconstruction.Refit r = reconstruction == Reconstruction.SOURCE
+                    ? InputReconstruction.refitToTarget(gram, gram.cross(), kept, ridge)
+                    : InputReconstruction.refit(gram, w, bias, out, kept, ridge);
+            editor.setInputs(p, kept.length, r.weights(), r.bias());
         }
     }
 

@@ -65,7 +65,7 @@ class StructuredPrunerTest {
 
     @Test
     void keepingEverythingChangesNothing() throws Exception {
-        StructuredPruner.Result r = new StructuredPruner(1, 1, 0, 32, true, 0.01, false).prune(source, SEQUENCES);
+        StructuredPruner.Result r = new StructuredPruner(1, 1, 0, 32, StructuredPruner.Reconstruction.LAYER, 0.01).prune(source, SEQUENCES);
         assertEquals(r.linearWeightsBefore(), r.linearWeightsAfter());
         assertClose(run(source), run(r.model()), 1e-5);
     }
@@ -77,7 +77,7 @@ class StructuredPrunerTest {
      */
     @Test
     void removingChannelsAndHeadsEqualsZeroingThem() throws Exception {
-        StructuredPruner.Result r = new StructuredPruner(0.5, 0.75, 0, 32, false, 0, true).prune(source, SEQUENCES);
+        StructuredPruner.Result r = new StructuredPruner(0.5, 0.75, 0, 32, StructuredPruner.Reconstruction.NONE, 0).prune(source, SEQUENCES);
         StructuredEdits.Editor zeroed = new StructuredEdits.Editor(source);
         List<EncoderBlock> blocks = EncoderBlocks.find(source.getGraph());
         for (int k = 0; k < blocks.size(); k++) {
@@ -100,7 +100,7 @@ class StructuredPrunerTest {
 
     @Test
     void droppingABlockWiresTheResidualStreamPastIt() throws Exception {
-        StructuredPruner.Result r = new StructuredPruner(1, 1, 2, 32, true, 0.01, false).prune(source, SEQUENCES);
+        StructuredPruner.Result r = new StructuredPruner(1, 1, 2, 32, StructuredPruner.Reconstruction.LAYER, 0.01).prune(source, SEQUENCES);
         List<EncoderBlock> left = EncoderBlocks.find(r.model().getGraph());
         assertEquals(10, left.size());
         assertEquals(2, r.blocks().stream().filter(StructuredPruner.BlockReport::dropped).count());

@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * [--min-keep 0.1] [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 256] [--quantize int8]
  * [--head-data WikiQA-train.tsv.gz] [--target-answer-kept 0.96] [--manifest-template classpath:models/bge-small-en-v1.5-q]},
  * or {@code prune-model SRC OUT_DIR --method structured [--mlp-keep 0.5] [--heads-keep 1] [--layers-drop 0]
- * [--reconstruct true] [--ridge 0.01] [--sequential true] [--channel-step 32] [--calibration-sentences 1024]
+ * [--reconstruct layer] [--ridge 0.01] [--channel-step 32] [--calibration-sentences 1024]
  * [--quantize int8] [--head-data ...] ...} to remove whole MLP channels, attention heads and blocks of a BERT-style
  * encoder ({@link StructuredPruner}); it verifies the reduced shapes instead of zeros.
  *
@@ -62,13 +62,14 @@ public final class PruneModelCommand {
             + " [--calibration-sentences 256] [--quantize int8] [--head-data WikiQA-train.tsv.gz] [--target-answer-kept 0.96]"
             + " [--manifest-template classpath:models/bge-small-en-v1.5-q]\n"
             + "       prune-model SRC OUT_DIR --method structured [--mlp-keep 0.5] [--heads-keep 1.0]"
-            + " [--layers-drop 0] [--reconstruct true|false] [--ridge 0.01] [--sequential true|false] [--channel-step 32]"
+            + " [--layers-drop 0] [--reconstruct none|layer|layer-sequential|source] [--ridge 0.01] [--channel-step 32]"
             + " [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 1024] [--quantize int8] [--head-data ...]"
             + " [--manifest-template ...]\n"
             + "  structured: each block keeps the given share of MLP channels and of attention heads (most important by"
             + " |W| x input norm), the blocks that change the hidden state least are removed, and the projections"
             + " after removed channels/heads are re-fitted by ridge least squares on calibration activations"
-            + " (sequential: block by block, each on the inputs of the already-pruned blocks before it)";
+            + " (layer: to the layer's own output, one pass; layer-sequential: block by block on the inputs of the"
+            + " already-pruned blocks; source: block by block, to the unpruned model's residual stream)";
     private static final String STRUCTURED = "structured";
 
     private PruneModelCommand() {}
@@ -76,7 +77,7 @@ public final class PruneModelCommand {
     public static void main(String[] args) throws Exception {
         CommandLine cli = new CommandLine(args, List.of("method", "sparsity", "nm", "min-keep", "calibration",
                 "calibration-sentences", "quantize", "head-data", "target-answer-kept", "manifest-template", "mlp-keep",
-                "heads-keep", "layers-drop", "reconstruct", "ridge", "channel-step", "sequential"));
+                "heads-keep", "layers-drop", "reconstruct", "ridge", "channel-step"));
         String quantize = cli.get("quantize", "none");
         if (cli.positional.size() != 2 || cli.get("method", null) == null || !List.of("none", "int8").contains(quantize)) {
             System.err.println(USAGE);
@@ -233,8 +234,9 @@ public final class PruneModelCommand {
     private static void structured(CommandLine cli, String[] args, boolean int8) throws Exception {
         StructuredPruner pruner = new StructuredPruner(Double.parseDouble(cli.get("mlp-keep", "1")),
                 Double.parseDouble(cli.get("heads-keep", "1")), Integer.parseInt(cli.get("layers-drop", "0")),
-                Integer.parseInt(cli.get("channel-step", "32")), Boolean.parseBoolean(cli.get("reconstruct", "true")),
-                Double.parseDouble(cli.get("ridge", "0.01")), Boolean.parseBoolean(cli.get("sequential", "true")));
+                Integer.parseInt(cli.get("channel-step", "32")),
+                StructuredPruner.Reconstruction.parse(cli.get("reconstruct", "layer")),
+                Double.parseDouble(cli.get("ridge", "0.01")));
         Path out = Path.of(cli.positional.get(1));
         ObjectMapper json = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
         Staged staged = Staged.write(cli, out, json);
@@ -252,8 +254,8 @@ public final class PruneModelCommand {
         ObjectNode pruning = manifest.putObject("pruning");
         pruning.put("method", STRUCTURED).put("mlp_keep", pruner.mlpKeep()).put("heads_keep", pruner.headsKeep())
                 .put("layers_drop", pruner.dropBlocks()).put("channel_step", pruner.channelStep())
-                .put("reconstruct", pruner.reconstruct()).put("sequential_calibration", pruner.sequential());
-        if (pruner.reconstruct()) {
+                .put("reconstruct", pruner.reconstruction().cliName());
+        if (pruner.reconstruction() != StructuredPruner.Reconstruction.NONE) {
             pruning.put("ridge", pruner.ridge());
         }
         pruning.set("calibration", calibration);
