@@ -10,10 +10,10 @@ public enum PruneMethod {
     WANDA;
 
     public static PruneMethod parse(String s) {
-        return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        return CliNames.parse(PruneMethod.class, s);
     }
 
     public String cliName() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return CliNames.of(this);
     }
 }

@@ -57,11 +57,11 @@ public record StructuredPruner(double mlpKeep, double headsKeep, int dropBlocks,
         SOURCE;
 
         public static Reconstruction parse(String s) {
-            return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            return CliNames.parse(Reconstruction.class, s);
         }
 
         public String cliName() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return CliNames.of(this);
         }
 
         boolean blockByBlock() {
