@@ -39,6 +39,7 @@ public final class Tools {
         COMMANDS.put("evaluate-voting", new Entry(EvaluateVotingCommand::main, "path voting on sampled paths: SC, PPL, PC and RPC accuracy and ECE per n"));
         COMMANDS.put("reason-batch", new Entry(ReasonBatchCommand::main, "prune the chains of thought of a JSONL file, resumably and by shard"));
         COMMANDS.put("prune-model", new Entry(dev.shears.tools.prune.PruneModelCommand::main, "prune an encoder's linear layers (magnitude, global, Wanda, N:M) or its structure (MLP channels, heads, blocks) into a new model directory"));
+        COMMANDS.put("export-f16", new Entry(dev.shears.tools.prune.ExportHalfWeightsCommand::main, "write an ONNX encoder's weights as fp16 with an index (for the GPU check in src/tools/gpu)"));
         COMMANDS.put("pin-model", new Entry(Tools::pinModel, "write manifest.json pinning the sha256 of every file of a model directory"));
         COMMANDS.put("bench-latency", new Entry(PruneLatencyBench::main, "added latency per request against a running service"));
         COMMANDS.put("bench-throughput", new Entry(ThroughputBench::main, "throughput at saturation: HTTP vs raw ONNX Runtime vs LangChain4j"));

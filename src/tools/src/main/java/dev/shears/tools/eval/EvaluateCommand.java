@@ -68,14 +68,19 @@ public final class EvaluateCommand {
                 report(OfflineModels.pruner(encoder), questions, cli.get("sweep", DEFAULT_SWEEP));
                 String reference = cli.get("reference", null);
                 if (reference != null) {
-                    drift(encoder, reference, questions);
+                    Drift d = drift(encoder, reference, questions);
+                    System.out.printf(Locale.ROOT, "embedding drift against %s over %d passage sentences: cosine mean %.4f,"
+                            + " 5th percentile %.4f, min %.4f%n", reference, d.sentences(), d.mean(), d.p5(), d.min());
                 }
             }
         }
     }
 
-    /** Cosine between {@code encoder}'s and the reference's embeddings of every passage sentence: mean and 5th percentile. */
-    static void drift(EncoderModel encoder, String reference, List<WikiQa.Question> questions) {
+    /** Cosine between two encoders' embeddings of the same sentences: mean, 5th percentile and minimum. */
+    public record Drift(int sentences, double mean, double p5, double min) {}
+
+    /** Drift of {@code encoder} against the reference over every passage sentence ("title. sentence"). */
+    public static Drift drift(EncoderModel encoder, String reference, List<WikiQa.Question> questions) {
         List<String> sentences = ThroughputBench.work(questions).passageInputs().stream().flatMap(List::stream).toList();
         float[][] ours = encoder.embedTexts(sentences);
         float[][] theirs;
@@ -87,8 +92,7 @@ public final class EvaluateCommand {
             cosines[i] = Vectors.cosine(ours[i], theirs[i]);
         }
         Arrays.sort(cosines);
-        System.out.printf(Locale.ROOT, "embedding drift against %s over %d passage sentences: cosine mean %.4f, 5th percentile"
-                + " %.4f, min %.4f%n", reference, cosines.length, Arrays.stream(cosines).average().orElse(0),
+        return new Drift(cosines.length, Arrays.stream(cosines).average().orElse(0),
                 cosines[(int) Math.floor(0.05 * (cosines.length - 1))], cosines[0]);
     }
 

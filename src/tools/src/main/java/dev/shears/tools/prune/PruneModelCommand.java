@@ -146,7 +146,7 @@ public final class PruneModelCommand {
         manifest.put("id", base + pruned + (int8 ? "-int8" : r.pruned() == 0 ? "-fp32" : ""));
         String headNote = cli.get("head-data", null) != null ? "sentence_head re-fitted for this model"
                 : "sentence_head copied from the source, re-fit it for this model";
-        manifest.put("description", (int8 ? "int8 (Shears' dynamic quantization) of " : "") + "fp32 " + src.manifest.id()
+        manifest.put("description", (int8 ? "int8 (Shears' dynamic quantization) of " : "") + "fp32 " + base
                 + " with " + r.pruned() + " of " + r.total() + " linear-layer weights pruned (" + method.cliName() + "); " + headNote);
         if (int8) {
             recordQuantization(manifest, q, fp32, r.pruned() > 0);

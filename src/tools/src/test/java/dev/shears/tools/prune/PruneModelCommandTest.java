@@ -10,6 +10,7 @@ import dev.shears.onnx.ModelLocation;
 import dev.shears.onnx.encoder.EncoderModel;
 import dev.shears.onnx.encoder.OfflineModels;
 import dev.shears.onnx.RuntimeOptions;
+import dev.shears.tools.eval.EvaluateCommand;
 import dev.shears.onnx.graph.DynamicQuantization;
 import dev.shears.onnx.graph.OnnxGraphBuilder;
 import dev.shears.onnx.prune.LinearLayers;
@@ -72,6 +73,16 @@ class PruneModelCommandTest {
                 + String.join("\n", rows) + "\n");
     }
 
+    /** Two labelled questions over five sentences. */
+    static Path catsAndDogs(Path file) throws java.io.IOException {
+        wikiQa(file, "Q1\twhere do cats sit?\tD1\tCats\tD1-0\tThe cat sat on the mat.\t1",
+                "Q1\twhere do cats sit?\tD1\tCats\tD1-1\tDogs bark at night.\t0",
+                "Q2\twhen do dogs bark?\tD2\tDogs\tD2-0\tDogs bark at night.\t1",
+                "Q2\twhen do dogs bark?\tD2\tDogs\tD2-1\tThe moon is bright.\t0",
+                "Q2\twhen do dogs bark?\tD2\tDogs\tD2-2\tCats sleep all day.\t0");
+        return file;
+    }
+
     @Test
     void writesAPinnedPrunedDirectoryThatLoadsWithExactSparsity() throws Exception {
         Path src = tinyEncoder(tmp.resolve("src"));
@@ -118,12 +129,7 @@ class PruneModelCommandTest {
     @Test
     void quantizesToInt8WithAFittedHeadAndServesLikeAnyModelDirectory() throws Exception {
         Path src = tinyEncoder(tmp.resolve("src"));
-        Path data = tmp.resolve("train.tsv");
-        wikiQa(data, "Q1\twhere do cats sit?\tD1\tCats\tD1-0\tThe cat sat on the mat.\t1",
-                "Q1\twhere do cats sit?\tD1\tCats\tD1-1\tDogs bark at night.\t0",
-                "Q2\twhen do dogs bark?\tD2\tDogs\tD2-0\tDogs bark at night.\t1",
-                "Q2\twhen do dogs bark?\tD2\tDogs\tD2-1\tThe moon is bright.\t0",
-                "Q2\twhen do dogs bark?\tD2\tDogs\tD2-2\tCats sleep all day.\t0");
+        Path data = catsAndDogs(tmp.resolve("train.tsv"));
         Path out = tmp.resolve("int8");
         PruneModelCommand.main(new String[] {src.toString(), out.toString(), "--method", "magnitude", "--nm", "2:4",
                 "--quantize", "int8", "--head-data", data.toString()});
@@ -163,6 +169,24 @@ class PruneModelCommandTest {
                 assertEquals(1, norm, 1e-4, "a unit vector, not all zeros");
                 assertTrue(cosine > 0.98, "per-token batched vs one per pass: " + cosine);
             }
+        }
+    }
+
+    /** {@code evaluate --reference}: a model does not drift from itself, and a pruned one does. */
+    @Test
+    void embeddingDriftIsOneAgainstItselfAndLowerAfterPruning() throws Exception {
+        Path src = tinyEncoder(tmp.resolve("src"));
+        Path data = catsAndDogs(tmp.resolve("dev.tsv"));
+        Path pruned = tmp.resolve("pruned");
+        PruneModelCommand.main(new String[] {src.toString(), pruned.toString(), "--method", "magnitude", "--sparsity", "0.5"});
+        List<dev.shears.eval.WikiQa.Question> questions = dev.shears.eval.WikiQa.read(data);
+        try (EncoderModel e = OfflineModels.encoder(src.toString()); EncoderModel p = OfflineModels.encoder(pruned.toString())) {
+            EvaluateCommand.Drift self = EvaluateCommand.drift(e, src.toString(), questions);
+            assertEquals(5, self.sentences());
+            assertEquals(1, self.min(), 1e-6);
+            EvaluateCommand.Drift after = EvaluateCommand.drift(p, src.toString(), questions);
+            assertTrue(after.mean() < 0.999, "pruning half the weights moves the embeddings: " + after);
+            assertTrue(after.min() <= after.p5() && after.p5() <= after.mean());
         }
     }
 }
