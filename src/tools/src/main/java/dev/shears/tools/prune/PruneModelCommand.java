@@ -278,8 +278,8 @@ public final class PruneModelCommand {
         manifest.put("id", String.format(Locale.ROOT, "%s-structured-mlp%d-heads%d-drop%d%s", base,
                 Math.round(100 * pruner.mlpKeep()), Math.round(100 * pruner.headsKeep()), pruner.dropBlocks(),
                 int8 ? "-int8" : ""));
-        manifest.put("description", (int8 ? "int8 (Shears' dynamic quantization) of " : "") + "fp32 "
-                + staged.source().manifest.id() + " structurally pruned: " + r.linearWeightsAfter() + " of "
+        manifest.put("description", (int8 ? "int8 (Shears' dynamic quantization) of " : "") + "fp32 " + base
+                + " structurally pruned: " + r.linearWeightsAfter() + " of "
                 + r.linearWeightsBefore() + " linear-layer weights left (see pruning); " + (cli.get("head-data", null) != null
                 ? "sentence_head re-fitted for this model" : "sentence_head copied from the source, re-fit it for this model"));
         if (int8) {
