@@ -217,7 +217,7 @@ public final class TrainProvenceHeadCommand {
                 rr.row(b, x);
                 gateProb[b] = gate ? 1 / (1 + Math.exp(-rank.logit(x))) : 1;
             }
-            double[] sum = new double[f.sentenceQuestion.length];
+            double[] sum = new double[f.layout.sentences()];
             int[] n = new int[sum.length];
             for (int t = 0; t < f.tokens(); t++) {
                 tr.row(t, x);
@@ -233,31 +233,7 @@ public final class TrainProvenceHeadCommand {
 
         /** Metrics with sentence i kept when its score is above {@code t}; title sentences do not count. */
         PruningEvaluation.Metrics metrics(double t) {
-            List<PruningEvaluation.Decisions> questions = new ArrayList<>();
-            for (int q = 0; q < f.questions(); q++) {
-                if (include != null && !include[q]) {
-                    continue;
-                }
-                int first = f.questionFirstSentence[q];
-                int n = 0;
-                for (int i = first; i < first + f.questionSentences[q]; i++) {
-                    n += f.sentenceTitle[i] ? 0 : 1;
-                }
-                int[] chars = new int[n];
-                boolean[] answer = new boolean[n];
-                boolean[] kept = new boolean[n];
-                int k = 0;
-                for (int i = first; i < first + f.questionSentences[q]; i++) {
-                    if (!f.sentenceTitle[i]) {
-                        chars[k] = f.sentenceChars[i];
-                        answer[k] = f.sentenceAnswer[i];
-                        kept[k] = sentenceScore[i] > t;
-                        k++;
-                    }
-                }
-                questions.add(new PruningEvaluation.Decisions(f.questionAnswerable[q], chars, answer, kept));
-            }
-            return PruningEvaluation.run(t, questions);
+            return f.layout.metrics(sentenceScore, include, t);
         }
     }
 

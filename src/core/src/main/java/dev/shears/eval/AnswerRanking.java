@@ -1,0 +1,51 @@
+package dev.shears.eval;
+
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * Answer-sentence selection metrics as WikiQA reports them: sentences ranked by score, MAP and MRR over the
+ * questions that have at least one answer sentence. Equal scores keep passage order (the first sentence ranks
+ * higher), so ties are broken the same way for every model.
+ */
+public final class AnswerRanking {
+
+    /** Mean average precision and mean reciprocal rank over {@code questions} answerable questions. */
+    public record Metrics(int questions, double map, double mrr) {
+        public String row() {
+            return String.format(java.util.Locale.ROOT, "MAP %.4f  MRR %.4f  (%d answerable questions)", map, mrr, questions);
+        }
+    }
+
+    private final double[] sum = new double[2];
+    private int questions;
+
+    /** Adds one question; ignored when none of its sentences is an answer. */
+    public AnswerRanking add(double[] scores, boolean[] answer) {
+        Integer[] order = new Integer[scores.length];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -scores[i]));
+        int found = 0;
+        double precisionSum = 0;
+        double reciprocal = 0;
+        for (int rank = 0; rank < order.length; rank++) {
+            if (answer[order[rank]]) {
+                found++;
+                precisionSum += (double) found / (rank + 1);
+                if (found == 1) {
+                    reciprocal = 1.0 / (rank + 1);
+                }
+            }
+        }
+        if (found > 0) {
+            questions++;
+            sum[0] += precisionSum / found;
+            sum[1] += reciprocal;
+        }
+        return this;
+    }
+
+    public Metrics metrics() {
+        return new Metrics(questions, questions == 0 ? 0 : sum[0] / questions, questions == 0 ? 0 : sum[1] / questions);
+    }
+}
