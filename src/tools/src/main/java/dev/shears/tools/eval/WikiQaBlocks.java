@@ -5,6 +5,7 @@ import dev.shears.onnx.TextTokenizer;
 import dev.shears.onnx.provence.ProvenceRelevanceModel;
 import dev.shears.pruning.provence.BlockPacker;
 import dev.shears.pruning.provence.SentenceAlignment;
+import dev.shears.pruning.provence.TokenKeepModel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -108,5 +109,45 @@ public final class WikiQaBlocks {
             }
         }
         return false;
+    }
+
+    /** Per-sentence scores of the layout and the mean token cross-entropy against the sentence labels. */
+    public record Scores(double[] sentenceScores, double tokenLoss) {}
+
+    /**
+     * Aggregates a model's outputs for every block (in block order) as the runtime does: a fragment's score is
+     * the mean keep-prob of its tokens, a sentence's score the mean of its fragments' scores.
+     */
+    public Scores score(List<TokenKeepModel.BlockOutput> outputs) {
+        double[] fragmentSum = new double[layout.sentences()];
+        int[] fragments = new int[fragmentSum.length];
+        double loss = 0;
+        long tokens = 0;
+        for (int b = 0; b < blocks.size(); b++) {
+            double[] p = outputs.get(b).keepProbs();
+            Block block = blocks.get(b);
+            for (BlockPacker.Fragment f : block.packed().fragments()) {
+                int s = block.sentenceBase() + f.sentence();
+                boolean answer = layout.sentenceAnswer()[s];
+                double sum = 0;
+                for (int t = f.offset(); t < f.offset() + f.length(); t++) {
+                    sum += p[t];
+                    loss -= Math.log(Math.max(1e-12, answer ? p[t] : 1 - p[t]));
+                }
+                tokens += f.length();
+                fragmentSum[s] += f.length() == 0 ? 0 : sum / f.length();
+                fragments[s]++;
+            }
+        }
+        double[] scores = new double[fragmentSum.length];
+        for (int s = 0; s < scores.length; s++) {
+            scores[s] = fragments[s] == 0 ? 0 : fragmentSum[s] / fragments[s];
+        }
+        return new Scores(scores, loss / Math.max(1, tokens));
+    }
+
+    /** The blocks' token ids, in block order (what a {@link TokenKeepModel} runs on). */
+    public List<long[]> ids() {
+        return blocks.stream().map(Block::ids).toList();
     }
 }

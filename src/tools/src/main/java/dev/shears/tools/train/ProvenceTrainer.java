@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.shears.eval.AnswerRanking;
 import dev.shears.eval.PruningEvaluation;
-import dev.shears.pruning.provence.BlockPacker;
+import dev.shears.pruning.provence.TokenKeepModel;
 import dev.shears.tools.eval.WikiQaBlocks;
 import dev.shears.tools.reasoning.Progress;
 import java.io.IOException;
@@ -44,6 +44,21 @@ final class ProvenceTrainer {
                     + " weight_decay=%s rank_weight=%s seed=%d train_questions=%d unanswerable_share=%s", maxLength, trainLayers,
                     epochs, batch, learningRate, headLearningRate, warmup, weightDecay, rankWeight, seed, trainQuestions,
                     unanswerableShare);
+        }
+
+        /** The inverse of {@link #describe()} (how an export recovers a checkpoint's settings). */
+        static Settings parse(String described) {
+            Map<String, String> v = new HashMap<>();
+            for (String pair : described.split(" ")) {
+                String[] kv = pair.split("=", 2);
+                v.put(kv[0], kv[1]);
+            }
+            return new Settings(Integer.parseInt(v.get("max_length")), Integer.parseInt(v.get("train_layers")),
+                    Integer.parseInt(v.get("epochs")), Integer.parseInt(v.get("batch")), Double.parseDouble(v.get("lr")),
+                    Double.parseDouble(v.get("head_lr")), Double.parseDouble(v.get("warmup")),
+                    Double.parseDouble(v.get("weight_decay")), Double.parseDouble(v.get("rank_weight")),
+                    Long.parseLong(v.get("seed")), Integer.parseInt(v.get("train_questions")),
+                    Double.parseDouble(v.get("unanswerable_share")));
         }
     }
 
@@ -172,41 +187,27 @@ final class ProvenceTrainer {
         });
     }
 
-    /**
-     * Sentence scores of every sentence of {@code data} as the runtime aggregates them (a fragment's score is the
-     * mean keep-prob of its tokens, a sentence's the mean of its fragments' scores), the answer-ranking metrics,
-     * and the mean token loss.
-     */
+    /** Dev sentence scores (runtime aggregation), their answer-ranking metrics and the mean token loss. */
     DevScores evaluate(WikiQaBlocks data) {
-        double[] fragmentSum = new double[data.layout.sentences()];
-        int[] fragments = new int[fragmentSum.length];
-        double loss = 0;
-        long tokens = 0;
-        for (int b = 0; b < data.blocks.size(); b++) {
+        WikiQaBlocks.Scores scores = data.score(blockOutputs(data, data.blocks.size()));
+        return new DevScores(scores.sentenceScores(), data.layout.ranking(scores.sentenceScores(), null), scores.tokenLoss());
+    }
+
+    /** Keep-probs and rank logits of the first {@code count} blocks of {@code data}, as the exported graph returns them. */
+    List<TokenKeepModel.BlockOutput> blockOutputs(WikiQaBlocks data, int count) {
+        List<TokenKeepModel.BlockOutput> out = new ArrayList<>(count);
+        for (int b = 0; b < count; b++) {
             try (NDManager scratch = manager.newSubManager()) {
-                NDArray[] out = outputs(scratch, data, b);
-                float[] logits = out[0].toFloatArray();
-                WikiQaBlocks.Block block = data.blocks.get(b);
-                for (BlockPacker.Fragment f : block.packed().fragments()) {
-                    int s = block.sentenceBase() + f.sentence();
-                    boolean answer = data.layout.sentenceAnswer()[s];
-                    double sum = 0;
-                    for (int t = f.offset(); t < f.offset() + f.length(); t++) {
-                        double p = 1 / (1 + Math.exp(-logits[t]));
-                        sum += p;
-                        loss -= Math.log(Math.max(1e-12, answer ? p : 1 - p));
-                    }
-                    tokens += f.length();
-                    fragmentSum[s] += f.length() == 0 ? 0 : sum / f.length();
-                    fragments[s]++;
+                NDArray[] o = outputs(scratch, data, b);
+                float[] logits = o[0].toFloatArray();
+                double[] p = new double[logits.length];
+                for (int t = 0; t < p.length; t++) {
+                    p[t] = 1 / (1 + Math.exp(-logits[t]));
                 }
+                out.add(new TokenKeepModel.BlockOutput(o[1].getFloat(), p));
             }
         }
-        double[] scores = new double[fragmentSum.length];
-        for (int s = 0; s < scores.length; s++) {
-            scores[s] = fragments[s] == 0 ? 0 : fragmentSum[s] / fragments[s];
-        }
-        return new DevScores(scores, data.layout.ranking(scores, null), loss / Math.max(1, tokens));
+        return out;
     }
 
     /** Current trainable weights (encoder layers and heads). */
