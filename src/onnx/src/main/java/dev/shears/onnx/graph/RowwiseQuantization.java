@@ -168,7 +168,8 @@ public final class RowwiseQuantization {
         return b == null ? n : b.build();
     }
 
-    private static NodeProto node(String op, List<String> inputs, String output) {
+    /** A node named after its single output (the naming the rewrites here use). */
+    static NodeProto node(String op, List<String> inputs, String output) {
         return NodeProto.newBuilder().setOpType(op).setName(output + "_node").addAllInput(inputs).addOutput(output).build();
     }
 
@@ -179,13 +180,13 @@ public final class RowwiseQuantization {
                 .build();
     }
 
-    private static NodeProto cast(String input, String output, int to) {
+    static NodeProto cast(String input, String output, int to) {
         return node("Cast", List.of(input), output).toBuilder()
                 .addAttribute(AttributeProto.newBuilder().setName("to").setType(AttributeProto.AttributeType.INT).setI(to))
                 .build();
     }
 
-    private static TensorProto scalar(String name, float value) {
+    static TensorProto scalar(String name, float value) {
         return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE).addFloatData(value).build();
     }
 }

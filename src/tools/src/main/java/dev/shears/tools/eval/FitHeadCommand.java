@@ -46,44 +46,58 @@ public final class FitHeadCommand {
         }
         Path data = Path.of(cli.positional.get(0));
         double target = Double.parseDouble(cli.get("target-answer-kept", "0.96"));
-        List<WikiQa.Question> questions = WikiQa.read(data);
         try (EncoderModel encoder = OfflineModels.encoder(cli.get("model", OfflineModels.DEFAULT_MODEL))) {
-            EmbeddingCache cache = new EmbeddingCache(512L << 20);
-            SentenceSplitter splitter = new DefaultSentenceSplitter();
-            var raw = new BiEncoderRelevanceModel(encoder, new SimilarityHead(new double[SimilarityHead.FEATURES.length], 0), 0, cache);
-            List<double[]> rows = new ArrayList<>();
-            List<Integer> labels = new ArrayList<>();
-            for (WikiQa.Question q : questions) {
-                SplitDocument doc = new SplitDocument(new Document(q.id(), q.title(), q.passage()), splitter.split(q.passage()));
-                if (doc.size() == 0) {
-                    continue;
-                }
-                double[] cosines = raw.cosines(q.question(), List.of(doc), StageClock.NONE).get(0);
-                int[] lengths = doc.sentences().stream().mapToInt(s -> s.contentEnd() - s.start()).toArray();
-                rows.addAll(Arrays.asList(SimilarityHead.features(cosines, lengths)));
-                for (TextSpan span : doc.sentences()) {
-                    labels.add(isAnswer(q, span) ? 1 : 0);
-                }
-            }
-            double[] fitted = LogisticRegression.fit(rows.toArray(double[][]::new),
-                    labels.stream().mapToInt(Integer::intValue).toArray(), ITERATIONS, LEARNING_RATE, L2);
-            SimilarityHead head = new SimilarityHead(Arrays.copyOf(fitted, fitted.length - 1), fitted[fitted.length - 1]);
-            var model = new BiEncoderRelevanceModel(encoder, head, 0, cache);
-            ContextPruner pruner = new ContextPruner(splitter, model);
-            double chosen = 0;
-            for (double t = 0.001; t <= 0.5; t += 0.001) {
-                PruningEvaluation.Metrics m = PruningEvaluation.run(pruner, questions, PruningOptions.defaults().withThreshold(t));
-                if (m.answerKept() < target) {
-                    break;
-                }
-                chosen = t;
-            }
-            PruningEvaluation.Metrics atChosen = PruningEvaluation.run(pruner, questions, PruningOptions.defaults().withThreshold(chosen));
+            Fitted fitted = fit(encoder, data, target);
             System.out.printf(Locale.ROOT, "fitted on %s: %d sentences, %d positive; at threshold %.3f: answer kept %.3f, compression %.3f%n",
-                    data.getFileName(), labels.size(), labels.stream().mapToInt(Integer::intValue).sum(), chosen,
-                    atChosen.answerKept(), atChosen.compression());
-            System.out.println(json(head, chosen, data, target, rows.size()));
+                    data.getFileName(), fitted.sentences(), fitted.positives(), fitted.threshold(),
+                    fitted.atThreshold().answerKept(), fitted.atThreshold().compression());
+            System.out.println(fitted.json());
         }
+    }
+
+    /** A fitted head, its threshold, how it does there on the training data, and its manifest block. */
+    public record Fitted(SimilarityHead head, double threshold, PruningEvaluation.Metrics atThreshold, int sentences,
+            int positives, String json) {}
+
+    /**
+     * Fits the head of {@code encoder} on the labelled questions in {@code data} and picks the highest threshold
+     * keeping an answer for {@code targetAnswerKept} of the answerable ones.
+     */
+    public static Fitted fit(EncoderModel encoder, Path data, double targetAnswerKept) throws java.io.IOException {
+        List<WikiQa.Question> questions = WikiQa.read(data);
+        EmbeddingCache cache = new EmbeddingCache(512L << 20);
+        SentenceSplitter splitter = new DefaultSentenceSplitter();
+        var raw = new BiEncoderRelevanceModel(encoder, new SimilarityHead(new double[SimilarityHead.FEATURES.length], 0), 0, cache);
+        List<double[]> rows = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        for (WikiQa.Question q : questions) {
+            SplitDocument doc = new SplitDocument(new Document(q.id(), q.title(), q.passage()), splitter.split(q.passage()));
+            if (doc.size() == 0) {
+                continue;
+            }
+            double[] cosines = raw.cosines(q.question(), List.of(doc), StageClock.NONE).get(0);
+            int[] lengths = doc.sentences().stream().mapToInt(s -> s.contentEnd() - s.start()).toArray();
+            rows.addAll(Arrays.asList(SimilarityHead.features(cosines, lengths)));
+            for (TextSpan span : doc.sentences()) {
+                labels.add(isAnswer(q, span) ? 1 : 0);
+            }
+        }
+        double[] fitted = LogisticRegression.fit(rows.toArray(double[][]::new),
+                labels.stream().mapToInt(Integer::intValue).toArray(), ITERATIONS, LEARNING_RATE, L2);
+        SimilarityHead head = new SimilarityHead(Arrays.copyOf(fitted, fitted.length - 1), fitted[fitted.length - 1]);
+        var model = new BiEncoderRelevanceModel(encoder, head, 0, cache);
+        ContextPruner pruner = new ContextPruner(splitter, model);
+        double chosen = 0;
+        for (double t = 0.001; t <= 0.5; t += 0.001) {
+            PruningEvaluation.Metrics m = PruningEvaluation.run(pruner, questions, PruningOptions.defaults().withThreshold(t));
+            if (m.answerKept() < targetAnswerKept) {
+                break;
+            }
+            chosen = t;
+        }
+        PruningEvaluation.Metrics atChosen = PruningEvaluation.run(pruner, questions, PruningOptions.defaults().withThreshold(chosen));
+        return new Fitted(head, chosen, atChosen, labels.size(), labels.stream().mapToInt(Integer::intValue).sum(),
+                json(head, chosen, data, targetAnswerKept, rows.size()));
     }
 
     /** A span is an answer when at least half of its characters lie in sentences labelled as answers. */

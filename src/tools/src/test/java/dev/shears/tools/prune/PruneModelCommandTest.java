@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shears.onnx.ModelLocation;
 import dev.shears.onnx.encoder.EncoderModel;
 import dev.shears.onnx.encoder.OfflineModels;
+import dev.shears.onnx.RuntimeOptions;
+import dev.shears.onnx.graph.DynamicQuantization;
 import dev.shears.onnx.graph.OnnxGraphBuilder;
 import dev.shears.onnx.prune.LinearLayers;
 import dev.shears.onnx.prune.Pruning;
@@ -27,7 +29,10 @@ class PruneModelCommandTest {
     @TempDir
     Path tmp;
 
-    /** A tiny encoder over the bge tokenizer: embedding → MatMul → Relu → MatMul = last_hidden_state. */
+    /**
+     * A tiny encoder over the bge tokenizer: embedding → MatMul → Relu → MatMul = last_hidden_state, mean-pooled
+     * (its [CLS] vector is all zeros after the Relu).
+     */
     static Path tinyEncoder(Path dir) throws Exception {
         OnnxGraphBuilder b = new OnnxGraphBuilder("tiny-encoder");
         b.input("input_ids", OnnxGraphBuilder.INT64, "batch", "seq");
@@ -56,7 +61,7 @@ class PruneModelCommandTest {
                  "files": {"model": {"path": "tiny.onnx", "sha256": "%s"},
                            "tokenizer": {"path": "tokenizer.json", "sha256": "%s"}},
                  "inputs": ["input_ids", "attention_mask"], "outputs": ["last_hidden_state"],
-                 "hidden_size": 8, "pooling": "cls", "normalize": true, "max_length": 32}
+                 "hidden_size": 8, "pooling": "mean", "normalize": true, "max_length": 32}
                 """.formatted(ModelLocation.sha256(graph), ModelLocation.sha256(tok)));
         return dir;
     }
@@ -98,5 +103,62 @@ class PruneModelCommandTest {
         JsonNode mm = new ObjectMapper().readTree(mag.resolve("manifest.json").toFile());
         assertEquals(2 * 19, mm.path("pruning").path("pruned").asInt()); // round(0.3 * 64) = 19 per layer
         assertTrue(mm.path("pruning").path("calibration").isMissingNode());
+    }
+
+    /**
+     * {@code --quantize int8 --head-data}: the int8 directory keeps the 2:4 zeros exactly, carries a head fitted
+     * for it, and loads through the service's loader ({@code shears.model.location} → {@link EncoderModel#load})
+     * with batching on, i.e. rewritten to per-token quantization.
+     */
+    @Test
+    void quantizesToInt8WithAFittedHeadAndServesLikeAnyModelDirectory() throws Exception {
+        Path src = tinyEncoder(tmp.resolve("src"));
+        Path data = tmp.resolve("train.tsv");
+        Files.writeString(data, "QuestionID\tQuestion\tDocumentID\tDocumentTitle\tSentenceID\tSentence\tLabel\n"
+                + "Q1\twhere do cats sit?\tD1\tCats\tD1-0\tThe cat sat on the mat.\t1\n"
+                + "Q1\twhere do cats sit?\tD1\tCats\tD1-1\tDogs bark at night.\t0\n"
+                + "Q2\twhen do dogs bark?\tD2\tDogs\tD2-0\tDogs bark at night.\t1\n"
+                + "Q2\twhen do dogs bark?\tD2\tDogs\tD2-1\tThe moon is bright.\t0\n"
+                + "Q2\twhen do dogs bark?\tD2\tDogs\tD2-2\tCats sleep all day.\t0\n");
+        Path out = tmp.resolve("int8");
+        PruneModelCommand.main(new String[] {src.toString(), out.toString(), "--method", "magnitude", "--nm", "2:4",
+                "--quantize", "int8", "--head-data", data.toString()});
+        JsonNode m = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+        assertEquals("tiny-magnitude-2of4-int8", m.path("id").asText());
+        assertTrue(m.path("rowwise_quantization").asBoolean());
+        assertEquals(64, m.path("quantization").path("int8_zeros").asInt());
+        assertEquals(0, m.path("quantization").path("rounded_to_zero").asInt());
+        assertEquals(7, m.path("sentence_head").path("weights").size());
+        assertTrue(m.path("sentence_head").path("training").path("command").asText().contains("--head-data"));
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(out.resolve("model.onnx")));
+        assertTrue(LinearLayers.find(model.getGraph()).isEmpty(), "no float linear layer is left");
+        for (var init : model.getGraph().getInitializerList()) {
+            if (init.getName().equals(DynamicQuantization.quantizedName("w1")) || init.getName().equals(DynamicQuantization.quantizedName("w2"))) {
+                byte[] q = init.getRawData().toByteArray();
+                float[] asFloat = new float[q.length];
+                for (int k = 0; k < q.length; k++) {
+                    asFloat[k] = q[k];
+                }
+                float[] rows = new dev.shears.onnx.prune.LinearLayer("l", "x", init.getName(), H, H, false).toRows(asFloat);
+                assertEquals(32, Pruning.zeros(rows));
+                assertTrue(Pruning.followsNm(rows, H, 2, 4));
+            }
+        }
+        List<String> texts = List.of("where do cats sit?", "The cat sat on the mat, and then it slept for a long time.");
+        try (EncoderModel served = EncoderModel.load(ModelLocation.parse(out.toString()), RuntimeOptions.cpu(1), 8, 4096);
+                EncoderModel single = OfflineModels.encoder(out.toString())) {
+            float[][] batched = served.embedTexts(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                float[] alone = single.embedTexts(List.of(texts.get(i)))[0];
+                double cosine = 0;
+                double norm = 0;
+                for (int d = 0; d < H; d++) {
+                    cosine += alone[d] * batched[i][d];
+                    norm += alone[d] * alone[d];
+                }
+                assertEquals(1, norm, 1e-4, "a unit vector, not all zeros");
+                assertTrue(cosine > 0.98, "per-token batched vs one per pass: " + cosine);
+            }
+        }
     }
 }
