@@ -1,7 +1,15 @@
 package dev.shears.eval;
 
+import dev.shears.pruning.Document;
+import dev.shears.pruning.RelevanceModel;
+import dev.shears.pruning.SplitDocument;
+import dev.shears.pruning.StageClock;
+import dev.shears.pruning.text.SpanKind;
+import dev.shears.pruning.text.TextSpan;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 
 /**
  * Answer-sentence selection metrics as WikiQA reports them: sentences ranked by score, MAP and MRR over the
@@ -43,6 +51,31 @@ public final class AnswerRanking {
             sum[1] += reciprocal;
         }
         return this;
+    }
+
+    /**
+     * Ranks each answerable question's WikiQA sentences (the gold split, so every model ranks the same
+     * candidates; the title as the document title) by the scores {@code model} gives them.
+     */
+    public static Metrics run(RelevanceModel model, List<WikiQa.Question> questions) {
+        AnswerRanking ranking = new AnswerRanking();
+        for (WikiQa.Question q : questions) {
+            if (!q.answerable()) {
+                continue;
+            }
+            List<TextSpan> spans = new ArrayList<>();
+            for (int[] s : q.sentenceSpans()) {
+                spans.add(new TextSpan(s[0], s[1], s[1], SpanKind.PROSE));
+            }
+            SplitDocument doc = new SplitDocument(new Document(q.id(), q.title(), q.passage()), spans);
+            double[] scores = model.score(q.question(), List.of(doc), StageClock.NONE).get(0).sentenceScores();
+            boolean[] answer = new boolean[scores.length];
+            for (int i = 0; i < answer.length; i++) {
+                answer[i] = q.labels().get(i);
+            }
+            ranking.add(scores, answer);
+        }
+        return ranking.metrics();
     }
 
     public Metrics metrics() {

@@ -4,6 +4,7 @@ import dev.shears.tools.CommandLine;
 
 import dev.shears.onnx.encoder.OfflineModels;
 
+import dev.shears.eval.AnswerRanking;
 import dev.shears.eval.PruningEvaluation;
 import dev.shears.eval.WikiQa;
 
@@ -48,17 +49,21 @@ public final class EvaluateCommand {
                 ContextPruner pruner = new ContextPruner(new DefaultSentenceSplitter(),
                         new CachingRelevanceModel(ProvenceRelevanceModel.of(model)));
                 report(pruner, questions, cli.get("sweep", PROVENCE_SWEEP));
+                System.out.println("sentence ranking (gold WikiQA sentences): " + AnswerRanking.run(pruner.model(), questions).row());
             }
             if (Boolean.parseBoolean(cli.get("baseline", "true"))) {
                 try (EncoderModel encoder = OfflineModels.encoder(OfflineModels.DEFAULT_MODEL)) {
                     ContextPruner baseline = OfflineModels.pruner(encoder);
                     System.out.println("baseline for cost and quality: bi-encoder default");
                     timed(baseline, questions);
+                    System.out.println("sentence ranking (gold WikiQA sentences): " + AnswerRanking.run(baseline.model(), questions).row());
                 }
             }
         } else {
             try (EncoderModel encoder = OfflineModels.encoder(location)) {
-                report(OfflineModels.pruner(encoder), questions, cli.get("sweep", DEFAULT_SWEEP));
+                ContextPruner pruner = OfflineModels.pruner(encoder);
+                report(pruner, questions, cli.get("sweep", DEFAULT_SWEEP));
+                System.out.println("sentence ranking (gold WikiQA sentences): " + AnswerRanking.run(pruner.model(), questions).row());
             }
         }
     }

@@ -66,9 +66,14 @@ public final class DjlBert {
     /** Embedding LayerNorm output for {@code ids} [B, L] (int64): word + position + token type 0. */
     public NDArray embed(NDArray ids) {
         long length = ids.getShape().get(1);
+        // slices of a weight are created in the weights' manager: move them to the caller's, or every pass leaks
+        NDManager caller = ids.getManager();
         NDArray words = weight("embeddings.word_embeddings.weight").get(ids);
+        words.attach(caller);
         NDArray positions = weight("embeddings.position_embeddings.weight").get("0:" + length);
+        positions.attach(caller);
         NDArray type = weight("embeddings.token_type_embeddings.weight").get(0);
+        type.attach(caller);
         return layerNorm(words.add(positions).add(type), "embeddings.LayerNorm.");
     }
 

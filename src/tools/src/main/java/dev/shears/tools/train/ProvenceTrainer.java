@@ -74,6 +74,8 @@ final class ProvenceTrainer {
     private final Map<String, NDArray> trainable = new LinkedHashMap<>();
     /** Frozen-part outputs per block, keyed by data set and block index. */
     private final Map<Object, Map<Integer, float[]>> frozenCache = new HashMap<>();
+    /** The data {@link #step} trains on (its frozen outputs are cached only when there are several epochs). */
+    private WikiQaBlocks trainingData;
 
     ProvenceTrainer(NDManager manager, BertWeights weights, Settings settings) {
         this.manager = manager;
@@ -122,6 +124,7 @@ final class ProvenceTrainer {
      * in the objective).
      */
     double[] step(WikiQaBlocks data, int[] blocks, long step, long totalSteps) {
+        trainingData = data;
         int tokens = 0;
         for (int b : blocks) {
             tokens += data.blocks.get(b).contextTokens();
@@ -175,16 +178,26 @@ final class ProvenceTrainer {
         return heads.forward(h, data.queryPrefix(b));
     }
 
+    /**
+     * The frozen part's output for block b: cached for data seen more than once (dev at every evaluation, train
+     * when there is more than one epoch), else computed each time (one epoch would only fill memory).
+     */
     private float[] frozen(WikiQaBlocks data, int b) {
-        return frozenCache.computeIfAbsent(data, d -> new HashMap<>()).computeIfAbsent(b, k -> {
-            try (NDManager scratch = manager.newSubManager()) {
-                long[] ids = data.blocks.get(b).ids();
-                NDArray idArray = scratch.create(ids, new Shape(1, ids.length));
-                NDArray x = bert.embed(idArray);
-                return bert.forward(x, DjlBert.attentionBias(scratch.ones(new Shape(1, ids.length))), 0, firstTrained)
-                        .toFloatArray();
-            }
-        });
+        Map<Integer, float[]> cache = frozenCache.get(data);
+        float[] cached = cache == null ? null : cache.get(b);
+        if (cached != null) {
+            return cached;
+        }
+        float[] computed;
+        try (NDManager scratch = manager.newSubManager()) {
+            long[] ids = data.blocks.get(b).ids();
+            NDArray x = bert.embed(scratch.create(ids, new Shape(1, ids.length)));
+            computed = bert.forward(x, DjlBert.attentionBias(scratch.ones(new Shape(1, ids.length))), 0, firstTrained).toFloatArray();
+        }
+        if (data != trainingData || settings.epochs() > 1) {
+            frozenCache.computeIfAbsent(data, d -> new HashMap<>()).put(b, computed);
+        }
+        return computed;
     }
 
     /** Dev sentence scores (runtime aggregation), their answer-ranking metrics and the mean token loss. */
