@@ -24,8 +24,8 @@ class TrainProvenceCommandTest {
     @Test
     void resumingFromACheckpointContinuesExactlyAsAnUninterruptedRun(@TempDir Path tmp) throws Exception {
         Path train = WikiQaFiles.require("WikiQA-train.tsv.gz");
-        Path dev = firstQuestions(WikiQaFiles.require("WikiQA-dev.tsv.gz"), 3, tmp.resolve("dev.tsv"));
-        List<String> common = List.of(train.toString(), "--dev", dev.toString(), "--limit", "6", "--max-length", "64",
+        Path dev = firstQuestions(WikiQaFiles.require("WikiQA-dev.tsv.gz"), 1, tmp.resolve("dev.tsv"));
+        List<String> common = List.of(train.toString(), "--dev", dev.toString(), "--limit", "3", "--max-length", "48",
                 "--train-layers", "1", "--batch", "2", "--checkpoint-minutes", "0", "--seed", "7");
         run(common, "--work", tmp.resolve("whole").toString(), "--max-steps", "4");
         run(common, "--work", tmp.resolve("resumed").toString(), "--max-steps", "2");
@@ -60,6 +60,24 @@ class TrainProvenceCommandTest {
             }
             double after = trainer.evaluate(blocks).loss();
             assertTrue(after < 0.7 * before, "token loss " + before + " -> " + after);
+        }
+    }
+
+    @Test
+    void exportedModelsAgreeWithTheDjlModel(@TempDir Path tmp) throws Exception {
+        Path dev = firstQuestions(WikiQaFiles.require("WikiQA-dev.tsv.gz"), 2, tmp.resolve("dev.tsv"));
+        run(List.of(WikiQaFiles.require("WikiQA-train.tsv.gz").toString(), "--dev", dev.toString(), "--limit", "2",
+                "--max-length", "48", "--train-layers", "1", "--batch", "2", "--lr", "1e-3", "--head-lr", "1e-2"),
+                "--work", tmp.resolve("work").toString(), "--max-steps", "3");
+        for (boolean int8 : new boolean[] {false, true}) {
+            Path out = tmp.resolve(int8 ? "int8" : "fp32");
+            // export throws when the keep-probs differ by more than the stated tolerance
+            ExportProvenceCommand.Agreement a = ExportProvenceCommand.export(tmp.resolve("work/best.bin"), out, dev, int8,
+                    "test", 8, 0.95, "test");
+            assertTrue(a.blocks() > 0 && a.maxKeepProbDiff() <= (int8 ? ExportProvenceCommand.INT8_TOLERANCE
+                    : ExportProvenceCommand.FP32_TOLERANCE), a.describe());
+            assertTrue(a.maxRankDiff() < (int8 ? 0.2 : 1e-3), a.describe());
+            assertTrue(Files.exists(out.resolve("manifest.json")));
         }
     }
 
