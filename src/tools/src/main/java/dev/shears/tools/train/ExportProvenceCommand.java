@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.shears.onnx.ModelLocation;
 import dev.shears.onnx.RuntimeOptions;
 import dev.shears.onnx.graph.DynamicQuantization;
+import dev.shears.onnx.graph.EmbeddingQuantization;
 import dev.shears.onnx.graph.ProvenceHeadGraph;
 import dev.shears.onnx.graph.RowwiseQuantization;
 import dev.shears.onnx.provence.OnnxProvenceModel;
@@ -27,7 +28,8 @@ import java.util.Map;
  * <p>Writes a checkpoint of {@code train-provence} as a Provence model directory: the trained encoder weights
  * replace the fp32 bge-small graph's initializers of the same names (same architecture and signature),
  * optionally int8-quantized ({@link DynamicQuantization}, then per-token activation scales baked in with
- * {@link RowwiseQuantization} so a block's result does not depend on its batch), then the heads are appended
+ * {@link RowwiseQuantization} so a block's result does not depend on its batch, and the word table stored as int8
+ * rows by {@link EmbeddingQuantization}), then the heads are appended
  * ({@link ProvenceHeadGraph}, heads stay float). Then it checks that ONNX Runtime on the written model agrees
  * with the DJL model on the first dev blocks (held out from training) and calibrates the default threshold on
  * the written model's dev scores (highest threshold of the sweep keeping an answer for the target share of
@@ -78,7 +80,7 @@ public final class ExportProvenceCommand {
         encoder.keySet().removeIf(n -> n.startsWith("provence."));
         ModelProto trained = weights.writeInto(fp32, encoder);
         byte[] encoderGraph = int8
-                ? RowwiseQuantization.rewrite(DynamicQuantization.quantize(trained).model().toByteArray())
+                ? RowwiseQuantization.rewrite(EmbeddingQuantization.quantize(DynamicQuantization.quantize(trained).model()).toByteArray())
                 : trained.toByteArray();
         ProvenceHeadGraph.Heads heads = new ProvenceHeadGraph.Heads(weights.hidden, 0, c.weights().get(ProvenceHeads.TOKEN_WEIGHT),
                 new float[0], new float[0], c.weights().get(ProvenceHeads.TOKEN_BIAS)[0], c.weights().get(ProvenceHeads.RANK_WEIGHT),
@@ -164,7 +166,8 @@ public final class ExportProvenceCommand {
         training.put("seed", s.seed());
         training.put("command", command);
         training.put("export", (int8 ? "int8: DynamicQuantization (7-bit symmetric per-channel weights) + RowwiseQuantization"
-                + " (per-token activation scales) of the encoder; heads float" : "fp32") + ", " + bytes + " bytes");
+                + " (per-token activation scales) of the linear layers, EmbeddingQuantization (int8 rows, one scale per row) of the"
+                + " word table; heads float" : "fp32") + ", " + bytes + " bytes");
         if (agreement != null) {
             training.put("djl_vs_onnx", agreement.describe());
         }
