@@ -63,15 +63,21 @@ public final class AnswerRanking {
             if (!q.answerable()) {
                 continue;
             }
+            // blank WikiQA sentences are no candidates (a splitter never yields them, and models skip them)
             List<TextSpan> spans = new ArrayList<>();
-            for (int[] s : q.sentenceSpans()) {
-                spans.add(new TextSpan(s[0], s[1], s[1], SpanKind.PROSE));
+            List<Boolean> labels = new ArrayList<>();
+            int[][] all = q.sentenceSpans();
+            for (int i = 0; i < all.length; i++) {
+                if (!q.sentences().get(i).isBlank()) {
+                    spans.add(new TextSpan(all[i][0], all[i][1], all[i][1], SpanKind.PROSE));
+                    labels.add(q.labels().get(i));
+                }
             }
             SplitDocument doc = new SplitDocument(new Document(q.id(), q.title(), q.passage()), spans);
             double[] scores = model.score(q.question(), List.of(doc), StageClock.NONE).get(0).sentenceScores();
             boolean[] answer = new boolean[scores.length];
             for (int i = 0; i < answer.length; i++) {
-                answer[i] = q.labels().get(i);
+                answer[i] = labels.get(i);
             }
             ranking.add(scores, answer);
         }
