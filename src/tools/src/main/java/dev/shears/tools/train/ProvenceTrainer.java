@@ -254,18 +254,23 @@ final class ProvenceTrainer {
         target.set(values);
     }
 
-    /** Threshold sweep used for calibration and reporting. */
-    static final double[] SWEEP = {0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7};
-
-    /** Highest threshold of the sweep whose answer kept on {@code data} is at least {@code target} (lowest if none). */
+    /**
+     * Highest threshold whose answer kept on {@code data} is at least {@code target}, on a fine log grid from
+     * 1e-4 to 0.99 (a fine-tuned model's scores can crowd into a narrow band); the lowest grid value if none.
+     * Answer kept only falls as the threshold rises, so the first grid value from the top that reaches the target
+     * is the one.
+     */
     static double calibrate(WikiQaBlocks data, double[] scores, double target) {
-        double chosen = SWEEP[0];
-        for (double t : SWEEP) {
+        int steps = 400;
+        double low = Math.log(1e-4);
+        double high = Math.log(0.99);
+        for (int i = steps; i > 0; i--) {
+            double t = Math.exp(low + (high - low) * i / steps);
             if (data.layout.metrics(scores, null, t).answerKept() >= target) {
-                chosen = Math.max(chosen, t);
+                return t;
             }
         }
-        return chosen;
+        return Math.exp(low);
     }
 
     static void appendLine(Path file, String header, String line) throws IOException {
