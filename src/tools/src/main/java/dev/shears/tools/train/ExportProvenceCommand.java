@@ -66,7 +66,7 @@ public final class ExportProvenceCommand {
                 throw new IllegalArgumentException("--quantize must be int8 or none");
             }
             export(Path.of(cli.get("checkpoint", null)), Path.of(cli.get("out", null)), Path.of(cli.get("dev", null)),
-                    quantize.equals("int8"), cli.get("id", "bge-small-provence-finetuned-wikiqa"),
+                    quantize.equals("int8"), cli.get("id", "bge-small-provence-ft-wikiqa"),
                     Integer.parseInt(cli.get("agreement-blocks", "64")), Double.parseDouble(cli.get("target-answer-kept", "0.95")),
                     cli.get("command", "(not recorded)"));
         });
