@@ -123,6 +123,11 @@ public final class TrainProvenceCommand {
                     long started = System.nanoTime();
                     double[] loss = trainer.step(train, ProvenceTrainer.slice(order, position, position + s.batch()), step, total);
                     trainSeconds += (System.nanoTime() - started) / 1e9;
+                    if (!Double.isFinite(loss[0] + loss[1])) {
+                        // the update is already in memory; stop before any checkpoint could keep it
+                        throw new IllegalStateException("non-finite loss at step " + (step + 1) + " (token " + loss[0] + ", rank "
+                                + loss[1] + "); " + checkpointFile + " and best.bin hold the last good state");
+                    }
                     position += s.batch();
                     double lr = trainer.learningRate(step, total, false);
                     step++;
