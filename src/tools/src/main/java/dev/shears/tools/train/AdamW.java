@@ -35,6 +35,34 @@ final class AdamW {
 
     /** One update; {@code learningRate} maps a parameter name to its rate for this step. */
     void step(java.util.function.ToDoubleFunction<String> learningRate) {
+        step(learningRate, 0);
+    }
+
+    /**
+     * One update after scaling all gradients together so their global L2 norm is at most {@code clipNorm} (no
+     * clipping when 0); returns the norm before clipping.
+     */
+    double step(java.util.function.ToDoubleFunction<String> learningRate, double clipNorm) {
+        double squares = 0;
+        for (NDArray p : params.values()) {
+            try (NDArray g = p.getGradient(); NDArray sq = g.square(); NDArray sum = sq.sum()) {
+                squares += sum.getFloat();
+            }
+        }
+        double norm = Math.sqrt(squares);
+        float scale = clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / norm) : 1f;
+        if (scale != 1f) {
+            for (NDArray p : params.values()) {
+                try (NDArray g = p.getGradient()) {
+                    g.muli(scale);
+                }
+            }
+        }
+        update(learningRate);
+        return norm;
+    }
+
+    private void update(java.util.function.ToDoubleFunction<String> learningRate) {
         steps++;
         float correction1 = (float) (1 - Math.pow(BETA1, steps));
         float correction2 = (float) (1 - Math.pow(BETA2, steps));

@@ -38,12 +38,13 @@ final class ProvenceTrainer {
 
     /** Everything that determines the result (the checkpoint refuses other settings). */
     record Settings(int maxLength, int trainLayers, int epochs, int batch, double learningRate, double headLearningRate,
-            double warmup, double weightDecay, double rankWeight, long seed, int trainQuestions, double unanswerableShare) {
+            double warmup, double weightDecay, double rankWeight, long seed, int trainQuestions, double unanswerableShare,
+            double clipNorm) {
         String describe() {
             return String.format(Locale.ROOT, "max_length=%d train_layers=%d epochs=%d batch=%d lr=%s head_lr=%s warmup=%s"
                     + " weight_decay=%s rank_weight=%s seed=%d train_questions=%d unanswerable_share=%s", maxLength, trainLayers,
                     epochs, batch, learningRate, headLearningRate, warmup, weightDecay, rankWeight, seed, trainQuestions,
-                    unanswerableShare);
+                    unanswerableShare) + (clipNorm > 0 ? " clip_norm=" + clipNorm : "");
         }
 
         /** The inverse of {@link #describe()} (how an export recovers a checkpoint's settings). */
@@ -58,7 +59,7 @@ final class ProvenceTrainer {
                     Double.parseDouble(v.get("head_lr")), Double.parseDouble(v.get("warmup")),
                     Double.parseDouble(v.get("weight_decay")), Double.parseDouble(v.get("rank_weight")),
                     Long.parseLong(v.get("seed")), Integer.parseInt(v.get("train_questions")),
-                    Double.parseDouble(v.get("unanswerable_share")));
+                    Double.parseDouble(v.get("unanswerable_share")), Double.parseDouble(v.getOrDefault("clip_norm", "0")));
         }
     }
 
@@ -143,7 +144,7 @@ final class ProvenceTrainer {
                 }
             }
         }
-        optimiser.step(name -> learningRate(step, totalSteps, name.startsWith("provence.")));
+        optimiser.step(name -> learningRate(step, totalSteps, name.startsWith("provence.")), settings.clipNorm());
         return new double[] {tokenLoss, rankLoss};
     }
 

@@ -16,7 +16,7 @@ import java.util.Locale;
 /**
  * {@code train-provence <WikiQA-train.tsv.gz> --dev <WikiQA-dev.tsv.gz> --work DIR [--max-length 256]
  * [--train-layers 4] [--epochs 1] [--batch 4] [--lr 3e-5] [--head-lr 1e-3] [--warmup 0.06] [--weight-decay 0.01]
- * [--rank-weight 0.2] [--seed 42] [--limit N] [--unanswerable-share 1] [--checkpoint-minutes 5] [--max-steps N] [--target-answer-kept 0.95]}
+ * [--rank-weight 0.2] [--seed 42] [--limit N] [--unanswerable-share 1] [--clip-norm 0] [--checkpoint-minutes 5] [--max-steps N] [--target-answer-kept 0.95]}
  *
  * <p>Fine-tunes bge-small-en-v1.5 (fp32 weights from the LangChain4j jar) as a Provence-style pruner on WikiQA
  * train in DJL on PyTorch's CPU runtime ({@link ProvenceTrainer}). Writes into DIR: {@code checkpoint.bin}
@@ -29,10 +29,10 @@ public final class TrainProvenceCommand {
 
     static final String USAGE = "usage: train-provence <WikiQA-train.tsv.gz> --dev <WikiQA-dev.tsv.gz> --work DIR [--max-length 256]"
             + " [--train-layers 4] [--epochs 1] [--batch 4] [--lr 3e-5] [--head-lr 1e-3] [--warmup 0.06] [--weight-decay 0.01]"
-            + " [--rank-weight 0.2] [--seed 42] [--limit N] [--unanswerable-share 1] [--checkpoint-minutes 5] [--max-steps N] [--target-answer-kept 0.95]";
+            + " [--rank-weight 0.2] [--seed 42] [--limit N] [--unanswerable-share 1] [--clip-norm 0] [--checkpoint-minutes 5] [--max-steps N] [--target-answer-kept 0.95]";
 
     static final List<String> OPTIONS = List.of("dev", "work", "max-length", "train-layers", "epochs", "batch", "lr", "head-lr",
-            "warmup", "weight-decay", "rank-weight", "seed", "limit", "unanswerable-share", "checkpoint-minutes", "max-steps", "target-answer-kept");
+            "warmup", "weight-decay", "rank-weight", "seed", "limit", "unanswerable-share", "clip-norm", "checkpoint-minutes", "max-steps", "target-answer-kept");
 
     private TrainProvenceCommand() {}
 
@@ -53,7 +53,7 @@ public final class TrainProvenceCommand {
                 Double.parseDouble(cli.get("head-lr", "1e-3")), Double.parseDouble(cli.get("warmup", "0.06")),
                 Double.parseDouble(cli.get("weight-decay", "0.01")), Double.parseDouble(cli.get("rank-weight", "0.2")),
                 Long.parseLong(cli.get("seed", "42")), Integer.parseInt(cli.get("limit", "0")),
-                Double.parseDouble(cli.get("unanswerable-share", "1")));
+                Double.parseDouble(cli.get("unanswerable-share", "1")), Double.parseDouble(cli.get("clip-norm", "0")));
     }
 
     /**

@@ -53,7 +53,7 @@ class TrainProvenceCommandTest {
         int[] all = java.util.stream.IntStream.range(0, blocks.blocks.size()).toArray();
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             ProvenceTrainer trainer = new ProvenceTrainer(manager, BertWeights.fromOnnx(Fp32Bge.model()),
-                    new ProvenceTrainer.Settings(96, 1, 1, all.length, 1e-4, 1e-2, 0, 0, 0.2, 3, 0, 1));
+                    new ProvenceTrainer.Settings(96, 1, 1, all.length, 1e-4, 1e-2, 0, 0, 0.2, 3, 0, 1, 0));
             double before = trainer.evaluate(blocks).loss();
             for (int step = 0; step < 6; step++) {
                 trainer.step(blocks, all, step, 1000);
