@@ -36,6 +36,8 @@ public final class Tools {
         COMMANDS.put("evaluate-reasoning", new Entry(EvaluateReasoningCommand::main, "reasoning-step pruning on GSM8K: needed steps kept vs tokens saved, per scorer"));
         COMMANDS.put("fit-head", new Entry(FitHeadCommand::main, "fit an encoder's similarity head; prints the manifest block"));
         COMMANDS.put("train-provence-head", new Entry(TrainProvenceHeadCommand::main, "train Provence heads on a frozen encoder"));
+        COMMANDS.put("train-provence", new Entry(dev.shears.tools.train.TrainProvenceCommand::main, "fine-tune bge-small as a Provence pruner in DJL (PyTorch CPU), resumable"));
+        COMMANDS.put("export-provence", new Entry(dev.shears.tools.train.ExportProvenceCommand::main, "export a train-provence checkpoint as a Provence model directory (int8 or fp32), checked against DJL"));
         COMMANDS.put("evaluate-voting", new Entry(EvaluateVotingCommand::main, "path voting on sampled paths: SC, PPL, PC and RPC accuracy and ECE per n"));
         COMMANDS.put("reason-batch", new Entry(ReasonBatchCommand::main, "prune the chains of thought of a JSONL file, resumably and by shard"));
         COMMANDS.put("prune-model", new Entry(dev.shears.tools.prune.PruneModelCommand::main, "prune an encoder's linear layers (magnitude, global, Wanda, N:M) or its structure (MLP channels, heads, blocks) into a new model directory"));

@@ -38,7 +38,7 @@ import java.util.Map;
  */
 final class ProvenceFeatures implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     final int dim;
     // per token
@@ -51,15 +51,7 @@ final class ProvenceFeatures implements Serializable {
     float[] query;
     byte[] blockLabel;
     int[] blockQuestion;
-    // per sentence
-    int[] sentenceQuestion;
-    int[] sentenceChars;
-    boolean[] sentenceAnswer;
-    boolean[] sentenceTitle;
-    // per question
-    int[] questionFirstSentence;
-    int[] questionSentences;
-    boolean[] questionAnswerable;
+    PassageLayout layout;
 
     ProvenceFeatures(int dim) {
         this.dim = dim;
@@ -74,7 +66,7 @@ final class ProvenceFeatures implements Serializable {
     }
 
     int questions() {
-        return questionAnswerable.length;
+        return layout.questions();
     }
 
     static ProvenceFeatures loadOrExtract(List<WikiQa.Question> questions, String encoderLocation, int maxLength, Path cache)
@@ -102,43 +94,11 @@ final class ProvenceFeatures implements Serializable {
         int dim = manifest.hiddenSize();
         try (TextTokenizer tokenizer = TextTokenizer.fromJson(location.readVerified(manifest, ModelManifest.TOKENIZER), manifest.id());
                 OrtSession session = OnnxSessions.open(model, RuntimeOptions.defaults(), manifest.id())) {
-            long[] specials = tokenizer.encode("", true).ids();
-            BlockPacker packer = BlockPacker.bert(maxLength, specials[0], specials[1]);
+            WikiQaBlocks packed = WikiQaBlocks.pack(questions, tokenizer, maxLength);
             ProvenceFeatures f = new ProvenceFeatures(dim);
-            List<long[]> blockIds = new ArrayList<>();
-            List<BlockPacker.Block> blocks = new ArrayList<>();
-            List<Integer> blockQ = new ArrayList<>();
-            List<Integer> sentQ = new ArrayList<>();
-            List<Integer> sentChars = new ArrayList<>();
-            List<Boolean> sentAnswer = new ArrayList<>();
-            List<Boolean> sentTitle = new ArrayList<>();
-            List<Integer> blockSentenceBase = new ArrayList<>();
-            f.questionFirstSentence = new int[questions.size()];
-            f.questionSentences = new int[questions.size()];
-            f.questionAnswerable = new boolean[questions.size()];
-            for (int qi = 0; qi < questions.size(); qi++) {
-                WikiQa.Question q = questions.get(qi);
-                List<String> sentences = ProvenceRelevanceModel.scoredSentences(q.title(), q.sentences());
-                boolean titled = sentences.size() > q.sentences().size();
-                SentenceAlignment a = SentenceAlignment.of(sentences, s -> tokenizer.encode(s, false).ids());
-                int base = sentQ.size();
-                f.questionFirstSentence[qi] = base;
-                f.questionSentences[qi] = sentences.size();
-                f.questionAnswerable[qi] = q.answerable();
-                for (int s = 0; s < sentences.size(); s++) {
-                    int src = titled ? s - 1 : s;
-                    sentQ.add(qi);
-                    sentChars.add(src < 0 ? 0 : q.sentences().get(src).length());
-                    sentAnswer.add(src >= 0 && q.labels().get(src));
-                    sentTitle.add(src < 0);
-                }
-                for (BlockPacker.Block b : packer.pack(tokenizer.encode(q.question(), false).ids(), a)) {
-                    blocks.add(b);
-                    blockIds.add(b.ids());
-                    blockQ.add(qi);
-                    blockSentenceBase.add(base);
-                }
-            }
+            f.layout = packed.layout;
+            List<BlockPacker.Block> blocks = packed.blocks.stream().map(WikiQaBlocks.Block::packed).toList();
+            List<long[]> blockIds = blocks.stream().map(BlockPacker.Block::ids).toList();
             int nTokens = 0;
             for (BlockPacker.Block b : blocks) {
                 for (BlockPacker.Fragment fr : b.fragments()) {
@@ -152,15 +112,7 @@ final class ProvenceFeatures implements Serializable {
             f.cls = new float[blocks.size() * dim];
             f.query = new float[blocks.size() * dim];
             f.blockLabel = new byte[blocks.size()];
-            f.blockQuestion = blockQ.stream().mapToInt(Integer::intValue).toArray();
-            f.sentenceQuestion = sentQ.stream().mapToInt(Integer::intValue).toArray();
-            f.sentenceChars = sentChars.stream().mapToInt(Integer::intValue).toArray();
-            f.sentenceAnswer = new boolean[sentAnswer.size()];
-            f.sentenceTitle = new boolean[sentTitle.size()];
-            for (int i = 0; i < f.sentenceAnswer.length; i++) {
-                f.sentenceAnswer[i] = sentAnswer.get(i);
-                f.sentenceTitle[i] = sentTitle.get(i);
-            }
+            f.blockQuestion = packed.blocks.stream().mapToInt(WikiQaBlocks.Block::question).toArray();
             int[] tokenStart = new int[blocks.size()];
             int at = 0;
             for (int b = 0; b < blocks.size(); b++) {
@@ -180,7 +132,7 @@ final class ProvenceFeatures implements Serializable {
                 float[][][] states = run(session, rows.stream().map(blockIds::get).toList(), dim);
                 for (int r = 0; r < rows.size(); r++) {
                     int b = rows.get(r);
-                    f.store(b, blocks.get(b), states[r], tokenStart[b], blockSentenceBase.get(b), specials[1]);
+                    f.store(b, blocks.get(b), states[r], tokenStart[b], packed.blocks.get(b).sentenceBase(), packed.sep);
                 }
                 if ((from / batch) % 40 == 0) {
                     System.err.printf("encoded %d/%d blocks, %.0f s%n", to, order.length, (System.nanoTime() - started) / 1e9);
@@ -215,8 +167,8 @@ final class ProvenceFeatures implements Serializable {
                 System.arraycopy(states[k], 0, hidden, at * dim, dim);
                 tokenBlock[at] = b;
                 tokenSentence[at] = sentence;
-                tokenLabel[at] = (byte) (sentenceAnswer[sentence] ? 1 : 0);
-                any |= sentenceAnswer[sentence];
+                tokenLabel[at] = (byte) (layout.sentenceAnswer()[sentence] ? 1 : 0);
+                any |= layout.sentenceAnswer()[sentence];
                 at++;
             }
         }

@@ -7,11 +7,8 @@ import dev.shears.onnx.encoder.OfflineModels;
 import dev.shears.eval.PruningEvaluation;
 import dev.shears.eval.WikiQa;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.shears.onnx.ModelLocation;
 import dev.shears.onnx.ModelManifest;
-import dev.shears.onnx.provence.OnnxProvenceModel;
 import dev.shears.onnx.graph.ProvenceHeadGraph;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -217,7 +214,7 @@ public final class TrainProvenceHeadCommand {
                 rr.row(b, x);
                 gateProb[b] = gate ? 1 / (1 + Math.exp(-rank.logit(x))) : 1;
             }
-            double[] sum = new double[f.sentenceQuestion.length];
+            double[] sum = new double[f.layout.sentences()];
             int[] n = new int[sum.length];
             for (int t = 0; t < f.tokens(); t++) {
                 tr.row(t, x);
@@ -233,31 +230,7 @@ public final class TrainProvenceHeadCommand {
 
         /** Metrics with sentence i kept when its score is above {@code t}; title sentences do not count. */
         PruningEvaluation.Metrics metrics(double t) {
-            List<PruningEvaluation.Decisions> questions = new ArrayList<>();
-            for (int q = 0; q < f.questions(); q++) {
-                if (include != null && !include[q]) {
-                    continue;
-                }
-                int first = f.questionFirstSentence[q];
-                int n = 0;
-                for (int i = first; i < first + f.questionSentences[q]; i++) {
-                    n += f.sentenceTitle[i] ? 0 : 1;
-                }
-                int[] chars = new int[n];
-                boolean[] answer = new boolean[n];
-                boolean[] kept = new boolean[n];
-                int k = 0;
-                for (int i = first; i < first + f.questionSentences[q]; i++) {
-                    if (!f.sentenceTitle[i]) {
-                        chars[k] = f.sentenceChars[i];
-                        answer[k] = f.sentenceAnswer[i];
-                        kept[k] = sentenceScore[i] > t;
-                        k++;
-                    }
-                }
-                questions.add(new PruningEvaluation.Decisions(f.questionAnswerable[q], chars, answer, kept));
-            }
-            return PruningEvaluation.run(t, questions);
+            return f.layout.metrics(sentenceScore, include, t);
         }
     }
 
@@ -284,28 +257,7 @@ public final class TrainProvenceHeadCommand {
         }
         ProvenceHeadGraph.Heads heads = new ProvenceHeadGraph.Heads(dim, s.hidden(), w1, b1f, w2, b2, rank.foldedW1(),
                 (float) rank.foldedB1()[0], s.gate());
-        long sep = 102;
-        try (var t = dev.shears.onnx.TextTokenizer.fromJson(tokenizer, "encoder")) {
-            sep = t.encode("", true).ids()[1];
-        }
-        byte[] graph = ProvenceHeadGraph.append(encoder, "last_hidden_state", sep, heads);
-        Files.createDirectories(s.out());
-        Files.write(s.out().resolve("model.onnx"), graph);
-        Files.write(s.out().resolve("tokenizer.json"), tokenizer);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", "bge-small-provence-wikiqa");
-        m.put("task", ModelManifest.TASK_PROVENCE);
-        m.put("description", "Provence-style dual-head pruner: frozen " + encoderManifest.id() + " encoder with a token keep head"
-                + " and a rank head trained on WikiQA-train (research-use data licence, see training.data)");
-        m.put("source", Map.of("encoder", encoderManifest.id(), "encoder_license", "MIT",
-                "heads", "trained by dev.shears.tools.eval.TrainProvenceHeadCommand"));
-        m.put("files", Map.of(
-                "model", Map.of("path", "model.onnx", "sha256", ModelLocation.sha256(graph), "bytes", graph.length),
-                "tokenizer", Map.of("path", "tokenizer.json", "sha256", ModelLocation.sha256(tokenizer), "bytes", tokenizer.length)));
-        m.put("inputs", List.of(OnnxProvenceModel.INPUT_IDS, OnnxProvenceModel.ATTENTION_MASK, OnnxProvenceModel.TOKEN_TYPE_IDS));
-        m.put("outputs", List.of(ProvenceHeadGraph.RANK_OUTPUT, ProvenceHeadGraph.TOKEN_OUTPUT));
-        m.put("hidden_size", dim);
-        m.put("max_length", MAX_LENGTH);
+        byte[] graph = ProvenceHeadGraph.append(encoder, "last_hidden_state", ProvenceModelFiles.separatorId(tokenizer), heads);
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("data", s.data().getFileName().toString() + " (Microsoft Research WikiQA, research-use licence)");
         training.put("questions", f.questions());
@@ -329,17 +281,12 @@ public final class TrainProvenceHeadCommand {
         training.put("command", "java -jar src/tools/target/shears-tools.jar train-provence-head "
                 + s.data() + " --out " + s.out() + " --hidden " + s.hidden() + " --epochs " + s.epochs() + " --token-stride "
                 + s.tokenStride() + " --gate " + s.gate() + " --seed " + s.seed() + (s.limit() > 0 ? " --limit " + s.limit() : ""));
-        Map<String, Object> provence = new LinkedHashMap<>();
-        provence.put("rank_output", ProvenceHeadGraph.RANK_OUTPUT);
-        provence.put("token_output", ProvenceHeadGraph.TOKEN_OUTPUT);
-        provence.put("token_output_kind", OnnxProvenceModel.KIND_PROBS);
-        provence.put("score_scale", "sigmoid");
-        provence.put("rounding", "mean_prob");
-        provence.put("default_threshold", threshold);
-        provence.put("batch_size", 16);
-        provence.put("training", training);
-        m.put("provence", provence);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(s.out().resolve("manifest.json").toFile(), m);
+        ProvenceModelFiles.write(s.out(), graph, tokenizer, new ProvenceModelFiles.Description("bge-small-provence-wikiqa",
+                "Provence-style dual-head pruner: frozen " + encoderManifest.id() + " encoder with a token keep head"
+                        + " and a rank head trained on WikiQA-train (research-use data licence, see training.data)",
+                Map.of("encoder", encoderManifest.id(), "encoder_license", "MIT",
+                        "heads", "trained by dev.shears.tools.eval.TrainProvenceHeadCommand"),
+                dim, MAX_LENGTH, threshold, training));
         System.err.printf("wrote %s (%d bytes model)%n", s.out(), graph.length);
     }
 }

@@ -7,7 +7,7 @@ import java.util.Locale;
  * Progress on stderr: lines done of the total, rate, ETA and errors. On a terminal one line is redrawn with
  * {@code \r} a few times a second; otherwise (a log file, {@code kubectl logs}) a full line every few seconds.
  */
-final class Progress {
+public final class Progress {
 
     private final PrintStream out;
     private final long total;
@@ -15,17 +15,33 @@ final class Progress {
     private final long intervalNanos;
     private final long started = System.nanoTime();
     private long lastPrinted = started;
+    private final String unit;
+    private final long startedAt;
     private long done;
     private long errors;
+    private String note = "";
 
     Progress(PrintStream out, long total, boolean terminal) {
+        this(out, total, 0, "lines", terminal);
+    }
+
+    /** Counts {@code unit}s from {@code alreadyDone} (a resumed run) to {@code total}; the rate covers this run only. */
+    public Progress(PrintStream out, long total, long alreadyDone, String unit, boolean terminal) {
         this.out = out;
         this.total = total;
         this.terminal = terminal;
+        this.unit = unit;
+        this.startedAt = alreadyDone;
+        this.done = alreadyDone;
         this.intervalNanos = terminal ? 200_000_000L : 10_000_000_000L;
     }
 
-    void step(boolean failed) {
+    /** Text shown at the end of the line from now on (e.g. the running loss). */
+    public void note(String text) {
+        note = text;
+    }
+
+    public void step(boolean failed) {
         done++;
         errors += failed ? 1 : 0;
         long now = System.nanoTime();
@@ -35,17 +51,17 @@ final class Progress {
         }
     }
 
-    void finish() {
+    public void finish() {
         print(System.nanoTime(), true);
     }
 
     private void print(long now, boolean last) {
         double seconds = Math.max(1e-9, (now - started) / 1e9);
-        double rate = done / seconds;
+        double rate = (done - startedAt) / seconds;
         String eta = rate > 0 ? duration((total - done) / rate) : "?";
-        String line = String.format(Locale.ROOT, "%d/%d lines (%.1f%%), %.2f lines/s, %s %s, %d errors", done, total,
-                total == 0 ? 100.0 : 100.0 * done / total, rate, last ? "took" : "ETA",
-                last ? duration(seconds) : eta, errors);
+        String line = String.format(Locale.ROOT, "%d/%d %s (%.1f%%), %.2f %s/s, %s %s, %d errors%s", done, total, unit,
+                total == 0 ? 100.0 : 100.0 * done / total, rate, unit, last ? "took" : "ETA",
+                last ? duration(seconds) : eta, errors, note.isEmpty() ? "" : ", " + note);
         if (terminal) {
             out.print("\r" + line + (last ? "\n" : ""));
         } else {

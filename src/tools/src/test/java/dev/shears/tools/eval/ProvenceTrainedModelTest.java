@@ -97,7 +97,7 @@ class ProvenceTrainedModelTest {
                         question.sentences()), model::tokenize);
                 PassageScores s = scorer.score(model.tokenize(question.question()), List.of(new ProvenceScorer.Passage(a, true))).get(0);
                 for (int i = 0; i < s.size(); i++) {
-                    worst = Math.max(worst, Math.abs(s.meanScores()[i] - java.sentenceScore[java.f.questionFirstSentence[q] + i]));
+                    worst = Math.max(worst, Math.abs(s.meanScores()[i] - java.sentenceScore[java.f.layout.questionFirstSentence()[q] + i]));
                 }
             }
             assertTrue(worst < 0.03, "graph vs Java sentence scores differ by " + worst);

@@ -1,0 +1,96 @@
+package dev.shears.tools.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Adam with decoupled weight decay (Loshchilov and Hutter), bias-corrected, over named DJL arrays whose
+ * gradients autograd has accumulated; clears the gradients after each step. Its moments are part of a
+ * checkpoint, so a resumed run continues exactly. Weight decay applies to matrices only, not to biases and
+ * LayerNorm gains (the usual BERT fine-tuning practice).
+ */
+final class AdamW {
+
+    static final float BETA1 = 0.9f;
+    static final float BETA2 = 0.999f;
+    static final float EPS = 1e-8f;
+
+    final Map<String, NDArray> params;
+    final Map<String, NDArray> first = new LinkedHashMap<>();
+    final Map<String, NDArray> second = new LinkedHashMap<>();
+    private final float weightDecay;
+    long steps;
+
+    AdamW(NDManager manager, Map<String, NDArray> params, float weightDecay) {
+        this.params = params;
+        this.weightDecay = weightDecay;
+        params.forEach((name, p) -> {
+            p.setRequiresGradient(true);
+            first.put(name, manager.zeros(p.getShape()));
+            second.put(name, manager.zeros(p.getShape()));
+        });
+    }
+
+    /** One update; {@code learningRate} maps a parameter name to its rate for this step. */
+    void step(java.util.function.ToDoubleFunction<String> learningRate) {
+        step(learningRate, 0);
+    }
+
+    /**
+     * One update after scaling all gradients together so their global L2 norm is at most {@code clipNorm} (no
+     * clipping when 0); returns the norm before clipping.
+     */
+    double step(java.util.function.ToDoubleFunction<String> learningRate, double clipNorm) {
+        double squares = 0;
+        for (NDArray p : params.values()) {
+            try (NDArray g = p.getGradient(); NDArray sq = g.square(); NDArray sum = sq.sum()) {
+                squares += sum.getFloat();
+            }
+        }
+        double norm = Math.sqrt(squares);
+        float scale = clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / norm) : 1f;
+        if (scale != 1f) {
+            for (NDArray p : params.values()) {
+                try (NDArray g = p.getGradient()) {
+                    g.muli(scale);
+                }
+            }
+        }
+        update(learningRate);
+        return norm;
+    }
+
+    private void update(java.util.function.ToDoubleFunction<String> learningRate) {
+        steps++;
+        float correction1 = (float) (1 - Math.pow(BETA1, steps));
+        float correction2 = (float) (1 - Math.pow(BETA2, steps));
+        params.forEach((name, p) -> {
+            try (NDManager scratch = p.getManager().newSubManager()) {
+                NDArray g = p.getGradient();
+                g.attach(scratch);
+                NDArray m = first.get(name);
+                NDArray v = second.get(name);
+                m.muli(BETA1).addi(g.mul(1 - BETA1));
+                // g is in the scratch manager, so g.mul and g.square are too
+                v.muli(BETA2).addi(g.square().muli(1 - BETA2));
+                float lr = (float) learningRate.applyAsDouble(name);
+                // results are created in their first operand's manager: move each temporary into the scratch one
+                NDArray denominator = scratch(scratch, v.div(correction2));
+                denominator = scratch(scratch, denominator.sqrt()).addi(EPS);
+                NDArray update = scratch(scratch, m.div(correction1)).divi(denominator);
+                if (weightDecay > 0 && p.getShape().dimension() > 1) {
+                    update.addi(scratch(scratch, p.mul(weightDecay)));
+                }
+                p.subi(update.muli(lr));
+                g.muli(0);
+            }
+        });
+    }
+
+    private static NDArray scratch(NDManager scratch, NDArray temporary) {
+        temporary.attach(scratch);
+        return temporary;
+    }
+}
