@@ -6,6 +6,7 @@ import torch
 from torch import nn
 from transformers import BertConfig, BertModel
 from torch.sparse import to_sparse_semi_structured, SparseSemiStructuredTensor
+import cuda_timing
 
 torch.manual_seed(0)
 OUT = os.environ.get("OUT", "/tmp")
@@ -27,19 +28,8 @@ def build(intermediate=1536, layers=12, load=True):
         m.load_state_dict(sd)
     return m.cuda().eval()
 
-def events(fn, iters):
-    s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    s.record()
-    for _ in range(iters):
-        fn()
-    e.record(); torch.cuda.synchronize()
-    return s.elapsed_time(e) / iters
-
 def timeit(fn, iters=50):
-    for _ in range(5):
-        fn()
-    torch.cuda.synchronize()
-    return events(fn, iters)
+    return cuda_timing.timeit(fn, iters, warm=5)
 
 def graphed(fn, iters=50):
     for _ in range(3):
@@ -51,7 +41,7 @@ def graphed(fn, iters=50):
     for _ in range(3):
         g.replay()
     torch.cuda.synchronize()
-    return events(g.replay, iters)
+    return cuda_timing.events(g.replay, iters)
 
 def sparsify(m):
     SparseSemiStructuredTensor._FORCE_CUTLASS = False

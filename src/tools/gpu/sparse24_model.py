@@ -5,6 +5,7 @@ import numpy as np
 import torch
 from torch import nn
 from transformers import BertConfig, BertModel
+from cuda_timing import timeit
 
 torch.manual_seed(0)
 OUT = os.environ.get("OUT", "/tmp")
@@ -49,16 +50,17 @@ def check_24(m):
             groups_bad += int((g > 2).sum()); total += g.numel()
     return groups_bad, total
 
-def timeit(fn, iters=50, warm=10):
-    for _ in range(warm):
-        fn()
-    torch.cuda.synchronize()
-    s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    s.record()
-    for _ in range(iters):
-        fn()
-    e.record(); torch.cuda.synchronize()
-    return s.elapsed_time(e) / iters
+def sparse_times(row, x, w, iters):
+    """Adds the time of x @ w.T through each 2:4 backend to row (or why the backend refused)."""
+    from torch.sparse import to_sparse_semi_structured, SparseSemiStructuredTensor
+    for label, cutlass in (("cusparselt", False), ("cutlass", True)):
+        try:
+            SparseSemiStructuredTensor._FORCE_CUTLASS = cutlass
+            ws = to_sparse_semi_structured(w)
+            row[label + "_ms"] = timeit(lambda: nn.functional.linear(x, ws), iters=iters)
+        except Exception as ex:
+            row[label + "_ms"] = "failed: " + repr(ex)[:200]
+    return row
 
 def sparsify(m, cutlass):
     from torch.sparse import to_sparse_semi_structured, SparseSemiStructuredTensor
@@ -109,21 +111,14 @@ with torch.inference_mode():
             res["model"][label] = "failed: " + repr(ex)[:300]
             print(label, "failed", repr(ex)[:300], flush=True)
     # single linear layers at 32k tokens, weights of layer 0 from our model
-    from torch.sparse import to_sparse_semi_structured, SparseSemiStructuredTensor
     res["linear"] = {}
     lin_names = ["attention.self.query", "intermediate.dense", "output.dense"]
     for nm in lin_names:
         w = dict(dense.named_parameters())["encoder.layer.0." + nm + ".weight"].detach()
         for M in (8192, 32768):
             x = torch.randn(M, w.shape[1], device="cuda", dtype=torch.float16)
-            row = {"shape": list(w.shape), "dense_ms": timeit(lambda: nn.functional.linear(x, w), iters=200)}
-            for label, cutlass in (("cusparselt", False), ("cutlass", True)):
-                try:
-                    SparseSemiStructuredTensor._FORCE_CUTLASS = cutlass
-                    ws = to_sparse_semi_structured(w)
-                    row[label + "_ms"] = timeit(lambda: nn.functional.linear(x, ws), iters=200)
-                except Exception as ex:
-                    row[label + "_ms"] = "failed: " + repr(ex)[:200]
+            row = sparse_times({"shape": list(w.shape), "dense_ms": timeit(lambda: nn.functional.linear(x, w), iters=200)},
+                               x, w, 200)
             res["linear"][f"{nm}@{M}"] = row
             print(nm, M, row, flush=True)
     # big square case where 2:4 is known to pay, as a sanity check of the kernels
@@ -131,14 +126,7 @@ with torch.inference_mode():
     mask = torch.tensor([1, 1, 0, 0], device="cuda", dtype=torch.float16).repeat(4096, 1024)
     w = w * mask
     x = torch.randn(8192, 4096, device="cuda", dtype=torch.float16)
-    row = {"dense_ms": timeit(lambda: nn.functional.linear(x, w), iters=100)}
-    for label, cutlass in (("cusparselt", False), ("cutlass", True)):
-        try:
-            SparseSemiStructuredTensor._FORCE_CUTLASS = cutlass
-            ws = to_sparse_semi_structured(w)
-            row[label + "_ms"] = timeit(lambda: nn.functional.linear(x, ws), iters=100)
-        except Exception as ex:
-            row[label + "_ms"] = "failed: " + repr(ex)[:200]
+    row = sparse_times({"dense_ms": timeit(lambda: nn.functional.linear(x, w), iters=100)}, x, w, 100)
     res["linear"]["sanity_4096x4096@8192"] = row
     print("sanity", row, flush=True)
 json.dump(res, open(os.path.join(OUT, "gpu24.json"), "w"), indent=1)
