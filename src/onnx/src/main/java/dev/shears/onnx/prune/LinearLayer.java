@@ -18,29 +18,22 @@ public record LinearLayer(String node, String input, String weight, int in, int 
 
     /** Reorders the stored weights to [out][in] (row o holds output o's weights along the input dimension). */
     public float[] toRows(float[] stored) {
-        if (outMajor) {
-            return stored.clone();
-        }
-        float[] rows = new float[stored.length];
-        for (int i = 0; i < in; i++) {
-            for (int o = 0; o < out; o++) {
-                rows[o * in + i] = stored[i * out + o];
-            }
-        }
-        return rows;
+        return outMajor ? stored.clone() : transpose(stored, in, out);
     }
 
     /** Inverse of {@link #toRows}. */
     public float[] fromRows(float[] rows) {
-        if (outMajor) {
-            return rows.clone();
-        }
-        float[] stored = new float[rows.length];
-        for (int i = 0; i < in; i++) {
-            for (int o = 0; o < out; o++) {
-                stored[i * out + o] = rows[o * in + i];
+        return outMajor ? rows.clone() : transpose(rows, out, in);
+    }
+
+    /** A row-major [rows][cols] matrix as row-major [cols][rows]. */
+    private static float[] transpose(float[] m, int rows, int cols) {
+        float[] t = new float[m.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = m[r * cols + c];
             }
         }
-        return stored;
+        return t;
     }
 }
