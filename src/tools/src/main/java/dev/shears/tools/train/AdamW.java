@@ -40,14 +40,25 @@ final class AdamW {
 
     /**
      * One update after scaling all gradients together so their global L2 norm is at most {@code clipNorm} (no
-     * clipping when 0); returns the norm before clipping.
+     * clipping when 0); returns the norm before clipping. A non-finite gradient is refused before anything changes,
+     * naming the parameters it is in: clipping cannot repair it (an infinite norm scales every gradient to 0 and
+     * inf times 0 is NaN), and one such update would turn every weight it reaches into NaN.
      */
     double step(java.util.function.ToDoubleFunction<String> learningRate, double clipNorm) {
         double squares = 0;
-        for (NDArray p : params.values()) {
-            try (NDArray g = p.getGradient(); NDArray sq = g.square(); NDArray sum = sq.sum()) {
-                squares += sum.getFloat();
+        java.util.List<String> nonFinite = new java.util.ArrayList<>();
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            try (NDArray g = e.getValue().getGradient(); NDArray wide = g.toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
+                    NDArray sq = wide.square(); NDArray sum = sq.sum()) {
+                double s = sum.getDouble();
+                if (!Double.isFinite(s)) {
+                    nonFinite.add(e.getKey());
+                }
+                squares += s;
             }
+        }
+        if (!nonFinite.isEmpty()) {
+            throw new NonFiniteGradient(nonFinite);
         }
         double norm = Math.sqrt(squares);
         float scale = clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / norm) : 1f;
@@ -60,6 +71,28 @@ final class AdamW {
         }
         update(learningRate);
         return norm;
+    }
+
+    /** Norm of each parameter's current gradient, by name (diagnostics: which layers a large step comes from). */
+    Map<String, Double> gradientNorms() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        params.forEach((name, p) -> {
+            try (NDArray g = p.getGradient(); NDArray wide = g.toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
+                    NDArray norm = wide.norm()) {
+                out.put(name, norm.getDouble());
+            }
+        });
+        return out;
+    }
+
+    /** A gradient with an infinite or NaN entry; the weights and moments are unchanged. */
+    static final class NonFiniteGradient extends IllegalStateException {
+        final java.util.List<String> parameters;
+
+        NonFiniteGradient(java.util.List<String> parameters) {
+            super("non-finite gradient in " + parameters.size() + " parameters, first " + parameters.get(0));
+            this.parameters = parameters;
+        }
     }
 
     private void update(java.util.function.ToDoubleFunction<String> learningRate) {

@@ -121,10 +121,15 @@ final class ProvenceTrainer {
     }
 
     /**
-     * One optimiser step over the given blocks of {@code data}; returns {token loss, rank loss} (each averaged as
-     * in the objective).
+     * One optimiser step over the given blocks of {@code data}; returns {token loss, rank loss, gradient norm
+     * before clipping} (the losses averaged as in the objective). When {@code gradientTrace} is given it receives
+     * the gradient norm of each trained layer and of the heads before the update.
      */
     double[] step(WikiQaBlocks data, int[] blocks, long step, long totalSteps) {
+        return step(data, blocks, step, totalSteps, null);
+    }
+
+    double[] step(WikiQaBlocks data, int[] blocks, long step, long totalSteps, java.util.function.Consumer<double[]> gradientTrace) {
         trainingData = data;
         int tokens = 0;
         for (int b : blocks) {
@@ -144,8 +149,36 @@ final class ProvenceTrainer {
                 }
             }
         }
-        optimiser.step(name -> learningRate(step, totalSteps, name.startsWith("provence.")), settings.clipNorm());
-        return new double[] {tokenLoss, rankLoss};
+        if (gradientTrace != null) {
+            gradientTrace.accept(groupNorms(optimiser.gradientNorms()));
+        }
+        double norm = optimiser.step(name -> learningRate(step, totalSteps, name.startsWith("provence.")), settings.clipNorm());
+        return new double[] {tokenLoss, rankLoss, norm};
+    }
+
+    /** Names of {@link #groupNorms}' columns: the trained layers, then the heads. */
+    List<String> gradientGroups() {
+        List<String> out = new ArrayList<>();
+        for (int i = firstTrained; i < bert.layers; i++) {
+            out.add("layer" + i);
+        }
+        out.add("heads");
+        return out;
+    }
+
+    /** Per-parameter gradient norms combined per trained layer and for the heads (the root of summed squares). */
+    private double[] groupNorms(Map<String, Double> norms) {
+        double[] squares = new double[bert.layers - firstTrained + 1];
+        norms.forEach((name, n) -> {
+            int group = squares.length - 1;
+            for (int i = firstTrained; i < bert.layers; i++) {
+                if (name.startsWith(BertWeights.layer(i))) {
+                    group = i - firstTrained;
+                }
+            }
+            squares[group] += n * n;
+        });
+        return Arrays.stream(squares).map(Math::sqrt).toArray();
     }
 
     /** Summed token BCE over the context tokens and the rank BCE of block b, with autograd recording. */

@@ -16,23 +16,27 @@ import java.util.Locale;
 /**
  * {@code train-provence <WikiQA-train.tsv.gz> --dev <WikiQA-dev.tsv.gz> --work DIR [--max-length 256]
  * [--train-layers 4] [--epochs 1] [--batch 4] [--lr 3e-5] [--head-lr 1e-3] [--warmup 0.06] [--weight-decay 0.01]
- * [--rank-weight 0.2] [--seed 42] [--limit N] [--unanswerable-share 1] [--clip-norm 0] [--checkpoint-minutes 5] [--max-steps N] [--target-answer-kept 0.95]}
+ * [--rank-weight 0.2] [--seed 42] [--limit N] [--unanswerable-share 1] [--clip-norm 0] [--checkpoint-minutes 5] [--max-steps N] [--target-answer-kept 0.95] [--trace-gradients true]}
  *
  * <p>Fine-tunes bge-small-en-v1.5 (fp32 weights from the LangChain4j jar) as a Provence-style pruner on WikiQA
  * train in DJL on PyTorch's CPU runtime ({@link ProvenceTrainer}). Writes into DIR: {@code checkpoint.bin}
  * (every {@code --checkpoint-minutes} and at the end; a rerun with the same settings resumes from it),
  * {@code best.bin} (weights of the best dev MAP so far: dev is used only for this early-stopping choice and the
- * threshold), {@code loss.tsv} (every step), {@code curve.tsv} (dev quality at every checkpoint against training
+ * threshold), {@code loss.tsv} (every step: losses, learning rate, gradient norm before clipping),
+ * {@code gradients.tsv} (with {@code --trace-gradients true}: every step's gradient norm per trained layer and
+ * for the heads), {@code curve.tsv} (dev quality at every checkpoint against training
  * time) and {@code progress.log}. Export with {@code export-provence}. Run with {@code -Dai.djl.offline=true}.
  */
 public final class TrainProvenceCommand {
 
     static final String USAGE = "usage: train-provence <WikiQA-train.tsv.gz> --dev <WikiQA-dev.tsv.gz> --work DIR [--max-length 256]"
             + " [--train-layers 4] [--epochs 1] [--batch 4] [--lr 3e-5] [--head-lr 1e-3] [--warmup 0.06] [--weight-decay 0.01]"
-            + " [--rank-weight 0.2] [--seed 42] [--limit N] [--unanswerable-share 1] [--clip-norm 0] [--checkpoint-minutes 5] [--max-steps N] [--target-answer-kept 0.95]";
+            + " [--rank-weight 0.2] [--seed 42] [--limit N] [--unanswerable-share 1] [--clip-norm 0] [--checkpoint-minutes 5] [--max-steps N] [--target-answer-kept 0.95]"
+            + " [--trace-gradients true]";
 
     static final List<String> OPTIONS = List.of("dev", "work", "max-length", "train-layers", "epochs", "batch", "lr", "head-lr",
-            "warmup", "weight-decay", "rank-weight", "seed", "limit", "unanswerable-share", "clip-norm", "checkpoint-minutes", "max-steps", "target-answer-kept");
+            "warmup", "weight-decay", "rank-weight", "seed", "limit", "unanswerable-share", "clip-norm", "checkpoint-minutes", "max-steps", "target-answer-kept",
+            "trace-gradients");
 
     private TrainProvenceCommand() {}
 
@@ -80,6 +84,7 @@ public final class TrainProvenceCommand {
         double checkpointSeconds = 60 * Double.parseDouble(cli.get("checkpoint-minutes", "5"));
         long maxSteps = Long.parseLong(cli.get("max-steps", "0"));
         double target = Double.parseDouble(cli.get("target-answer-kept", "0.95"));
+        boolean traceGradients = Boolean.parseBoolean(cli.get("trace-gradients", "false"));
         WikiQaBlocks train;
         WikiQaBlocks dev;
         try (TextTokenizer tokenizer = TextTokenizer.fromJson(Fp32Bge.tokenizer(), Fp32Bge.ID)) {
@@ -121,19 +126,29 @@ public final class TrainProvenceCommand {
                 int[] order = trainer.order(train.blocks.size(), epoch);
                 while (position < order.length && (maxSteps <= 0 || step < maxSteps)) {
                     long started = System.nanoTime();
-                    double[] loss = trainer.step(train, ProvenceTrainer.slice(order, position, position + s.batch()), step, total);
+                    long current = step + 1;
+                    java.util.function.Consumer<double[]> trace = !traceGradients ? null : norms -> appendGradients(work, trainer,
+                            current, norms);
+                    double[] loss;
+                    try {
+                        loss = trainer.step(train, ProvenceTrainer.slice(order, position, position + s.batch()), step, total, trace);
+                    } catch (AdamW.NonFiniteGradient e) {
+                        throw new IllegalStateException("non-finite gradient at step " + current + " in " + e.parameters
+                                + "; the weights are unchanged, and " + checkpointFile + " and best.bin hold the last saved state", e);
+                    }
                     trainSeconds += (System.nanoTime() - started) / 1e9;
                     if (!Double.isFinite(loss[0] + loss[1])) {
                         // the update is already in memory; stop before any checkpoint could keep it
-                        throw new IllegalStateException("non-finite loss at step " + (step + 1) + " (token " + loss[0] + ", rank "
+                        throw new IllegalStateException("non-finite loss at step " + current + " (token " + loss[0] + ", rank "
                                 + loss[1] + "); " + checkpointFile + " and best.bin hold the last good state");
                     }
                     position += s.batch();
                     double lr = trainer.learningRate(step, total, false);
                     step++;
                     recentLoss = Double.isNaN(recentLoss) ? loss[0] : 0.98 * recentLoss + 0.02 * loss[0];
-                    ProvenceTrainer.appendLine(work.resolve("loss.tsv"), "step\tepoch\ttrain_seconds\tlr\ttoken_loss\trank_loss",
-                            String.format(Locale.ROOT, "%d\t%d\t%.1f\t%.3g\t%.5f\t%.5f", step, epoch, trainSeconds, lr, loss[0], loss[1]));
+                    ProvenceTrainer.appendLine(work.resolve("loss.tsv"), "step\tepoch\ttrain_seconds\tlr\ttoken_loss\trank_loss\tgrad_norm",
+                            String.format(Locale.ROOT, "%d\t%d\t%.1f\t%.3g\t%.5f\t%.5f\t%.4g", step, epoch, trainSeconds, lr, loss[0],
+                                    loss[1], loss[2]));
                     progress.note(String.format(Locale.ROOT, "token loss %.4f (smoothed), epoch %d", recentLoss, epoch));
                     progress.step(false);
                     if (System.nanoTime() - lastCheckpoint >= checkpointSeconds * 1e9) {
@@ -153,6 +168,19 @@ public final class TrainProvenceCommand {
             best = evaluate(trainer, dev, work, step, epochs, trainSeconds, best, target);
             trainer.checkpoint(step, epoch, position, trainSeconds, best).write(checkpointFile);
             System.err.printf(Locale.ROOT, "done: %d steps, %.0f s of training; best dev MAP %.4f (best.bin)%n", step, trainSeconds, best);
+        }
+    }
+
+    private static void appendGradients(Path work, ProvenceTrainer trainer, long step, double[] norms) {
+        StringBuilder row = new StringBuilder(Long.toString(step));
+        for (double n : norms) {
+            row.append('\t').append(String.format(Locale.ROOT, "%.4g", n));
+        }
+        try {
+            ProvenceTrainer.appendLine(work.resolve("gradients.tsv"), "step\t" + String.join("\t", trainer.gradientGroups()),
+                    row.toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
