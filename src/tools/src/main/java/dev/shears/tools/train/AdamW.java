@@ -42,7 +42,8 @@ final class AdamW {
      * One update after scaling all gradients together so their global L2 norm is at most {@code clipNorm} (no
      * clipping when 0); returns the norm before clipping. A non-finite gradient is refused before anything changes,
      * naming the parameters it is in: clipping cannot repair it (an infinite norm scales every gradient to 0 and
-     * inf times 0 is NaN), and one such update would turn every weight it reaches into NaN.
+     * inf times 0 is NaN), and one such update would turn every weight it reaches into NaN. The refused gradients
+     * are cleared, so the next step starts clean.
      */
     double step(java.util.function.ToDoubleFunction<String> learningRate, double clipNorm) {
         double squares = 0;
@@ -58,6 +59,10 @@ final class AdamW {
             }
         }
         if (!nonFinite.isEmpty()) {
+            // a refused step still counts, so a step number means the same in the schedule, the bias correction
+            // and a run resumed from a checkpoint (which restores the count from the step number)
+            steps++;
+            clearGradients();
             throw new NonFiniteGradient(nonFinite);
         }
         double norm = Math.sqrt(squares);
@@ -117,7 +122,16 @@ final class AdamW {
                     update.addi(scratch(scratch, p.mul(weightDecay)));
                 }
                 p.subi(update.muli(lr));
-                g.muli(0);
+                g.muli(0); // finite: step() checked
+            }
+        });
+    }
+
+    /** Sets every gradient to zero by overwriting it (multiplying by 0 would keep a NaN or an infinity). */
+    private void clearGradients() {
+        params.values().forEach(p -> {
+            try (NDArray g = p.getGradient()) {
+                g.set(new float[Math.toIntExact(g.size())]);
             }
         });
     }

@@ -38,6 +38,9 @@ public final class TrainProvenceCommand {
             "warmup", "weight-decay", "rank-weight", "seed", "limit", "unanswerable-share", "clip-norm", "checkpoint-minutes", "max-steps", "target-answer-kept",
             "trace-gradients");
 
+    /** Consecutive steps with a non-finite gradient (each skipped) after which the run stops. */
+    static final int MAX_REFUSED_IN_A_ROW = 3;
+
     private TrainProvenceCommand() {}
 
     public static void main(String[] args) throws Exception {
@@ -122,6 +125,7 @@ public final class TrainProvenceCommand {
             Progress progress = ProvenceTrainer.progress(total, step);
             long lastCheckpoint = System.nanoTime();
             double recentLoss = Double.NaN;
+            int refusedInARow = 0;
             while (epoch < s.epochs() && (maxSteps <= 0 || step < maxSteps)) {
                 int[] order = trainer.order(train.blocks.size(), epoch);
                 while (position < order.length && (maxSteps <= 0 || step < maxSteps)) {
@@ -132,12 +136,19 @@ public final class TrainProvenceCommand {
                     double[] loss;
                     try {
                         loss = trainer.step(train, ProvenceTrainer.slice(order, position, position + s.batch()), step, total, trace);
+                        refusedInARow = 0;
                     } catch (AdamW.NonFiniteGradient e) {
-                        throw new IllegalStateException("non-finite gradient at step " + current + " in " + e.parameters
-                                + "; the weights are unchanged, and " + checkpointFile + " and best.bin hold the last saved state", e);
+                        // skip the batch, as mixed-precision loss scaling does; a run that keeps producing them is broken
+                        if (++refusedInARow >= MAX_REFUSED_IN_A_ROW) {
+                            throw new IllegalStateException(refusedInARow + " steps in a row up to step " + current
+                                    + " had a non-finite gradient (last in " + e.parameters + "); the weights are unchanged since"
+                                    + " the last good step, and " + checkpointFile + " and best.bin hold the last saved state", e);
+                        }
+                        System.err.printf(Locale.ROOT, "%nstep %d skipped: non-finite gradient in %s%n", current, e.parameters);
+                        loss = new double[] {Double.NaN, Double.NaN, Double.NaN};
                     }
                     trainSeconds += (System.nanoTime() - started) / 1e9;
-                    if (!Double.isFinite(loss[0] + loss[1])) {
+                    if (refusedInARow == 0 && !Double.isFinite(loss[0] + loss[1])) {
                         // the update is already in memory; stop before any checkpoint could keep it
                         throw new IllegalStateException("non-finite loss at step " + current + " (token " + loss[0] + ", rank "
                                 + loss[1] + "); " + checkpointFile + " and best.bin hold the last good state");
@@ -145,12 +156,14 @@ public final class TrainProvenceCommand {
                     position += s.batch();
                     double lr = trainer.learningRate(step, total, false);
                     step++;
-                    recentLoss = Double.isNaN(recentLoss) ? loss[0] : 0.98 * recentLoss + 0.02 * loss[0];
+                    if (refusedInARow == 0) {
+                        recentLoss = Double.isNaN(recentLoss) ? loss[0] : 0.98 * recentLoss + 0.02 * loss[0];
+                    }
                     ProvenceTrainer.appendLine(work.resolve("loss.tsv"), "step\tepoch\ttrain_seconds\tlr\ttoken_loss\trank_loss\tgrad_norm",
                             String.format(Locale.ROOT, "%d\t%d\t%.1f\t%.3g\t%.5f\t%.5f\t%.4g", step, epoch, trainSeconds, lr, loss[0],
                                     loss[1], loss[2]));
                     progress.note(String.format(Locale.ROOT, "token loss %.4f (smoothed), epoch %d", recentLoss, epoch));
-                    progress.step(false);
+                    progress.step(refusedInARow > 0);
                     if (System.nanoTime() - lastCheckpoint >= checkpointSeconds * 1e9) {
                         double epochs = epoch + (double) Math.min(position, order.length) / order.length;
                         best = evaluate(trainer, dev, work, step, epochs, trainSeconds, best, target);

@@ -3,6 +3,7 @@ package dev.shears.tools.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -62,7 +63,14 @@ class AdamWTest {
             assertEquals(List.of("w"), e.parameters);
             assertArrayEquals(w, params.get("w").toFloatArray());
             assertArrayEquals(m, adam.first.get("w").toFloatArray());
-            assertEquals(1, adam.steps);
+            assertEquals(2, adam.steps);
+            // the refused gradient is gone: the next step sees only its own
+            backward(manager, params, new float[] {0f, 0f, 0f}, new float[] {0f});
+            adam.step(name -> 0.1, 1);
+            for (float x : params.get("w").toFloatArray()) {
+                assertTrue(Float.isFinite(x));
+            }
+            assertEquals(3, adam.steps);
         }
     }
 
