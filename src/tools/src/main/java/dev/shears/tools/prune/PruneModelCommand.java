@@ -21,6 +21,7 @@ import dev.shears.onnx.prune.PruneMethod;
 import dev.shears.onnx.prune.Pruning;
 import dev.shears.tools.CommandLine;
 import dev.shears.tools.eval.FitHeadCommand;
+import dev.shears.tools.train.EncoderDistillation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +39,11 @@ import java.util.stream.Stream;
  * [--head-data WikiQA-train.tsv.gz] [--target-answer-kept 0.96] [--manifest-template classpath:models/bge-small-en-v1.5-q]},
  * or {@code prune-model SRC OUT_DIR --method structured [--mlp-keep 0.5] [--heads-keep 1] [--layers-drop 0]
  * [--reconstruct layer] [--ridge 0.01] [--channel-step 32] [--calibration-sentences 1024]
+ * [--distill-epochs 0] [--distill-sentences 8192] [--distill-lr 1e-4] [--distill-batch 32] [--distill-token-weight 1]
  * [--quantize int8] [--head-data ...] ...} to remove whole MLP channels, attention heads and blocks of a BERT-style
- * encoder ({@link StructuredPruner}); it verifies the reduced shapes instead of zeros.
+ * encoder ({@link StructuredPruner}); it verifies the reduced shapes instead of zeros. With
+ * {@code --distill-epochs N} the pruned fp32 encoder is then trained toward the source on WikiQA-train questions
+ * and sentences ({@link EncoderDistillation}, DJL on PyTorch's CPU runtime) before quantization.
  *
  * <p>SRC is a model location with a manifest (directory or {@code classpath:models/ID}), or a directory holding
  * one {@code *.onnx} and one {@code *tokenizer.json} (e.g. the files of the fp32 LangChain4j bge jar), whose
@@ -63,13 +67,16 @@ public final class PruneModelCommand {
             + " [--manifest-template classpath:models/bge-small-en-v1.5-q]\n"
             + "       prune-model SRC OUT_DIR --method structured [--mlp-keep 0.5] [--heads-keep 1.0]"
             + " [--layers-drop 0] [--reconstruct none|layer|layer-sequential|source] [--ridge 0.01] [--channel-step 32]"
-            + " [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 1024] [--quantize int8] [--head-data ...]"
-            + " [--manifest-template ...]\n"
+            + " [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 1024] [--distill-epochs 0]"
+            + " [--distill-sentences 8192] [--distill-lr 1e-4] [--distill-batch 32] [--distill-token-weight 1]"
+            + " [--quantize int8] [--head-data ...] [--manifest-template ...]\n"
             + "  structured: each block keeps the given share of MLP channels and of attention heads (most important by"
             + " |W| x input norm), the blocks that change the hidden state least are removed, and the projections"
             + " after removed channels/heads are re-fitted by ridge least squares on calibration activations"
             + " (layer: to the layer's own output, one pass; layer-sequential: block by block on the inputs of the"
-            + " already-pruned blocks; source: block by block, to the unpruned model's residual stream)";
+            + " already-pruned blocks; source: block by block, to the unpruned model's residual stream); --distill-epochs"
+            + " then trains the pruned encoder toward the source ([CLS] and token-state cosine) on calibration-file"
+            + " questions and sentences";
     private static final String STRUCTURED = "structured";
 
     private PruneModelCommand() {}
@@ -77,7 +84,8 @@ public final class PruneModelCommand {
     public static void main(String[] args) throws Exception {
         CommandLine cli = new CommandLine(args, List.of("method", "sparsity", "nm", "min-keep", "calibration",
                 "calibration-sentences", "quantize", "head-data", "target-answer-kept", "manifest-template", "mlp-keep",
-                "heads-keep", "layers-drop", "reconstruct", "ridge", "channel-step"));
+                "heads-keep", "layers-drop", "reconstruct", "ridge", "channel-step", "distill-epochs", "distill-sentences",
+                "distill-lr", "distill-batch", "distill-token-weight"));
         String quantize = cli.get("quantize", "none");
         if (cli.positional.size() != 2 || cli.get("method", null) == null || !List.of("none", "int8").contains(quantize)) {
             System.err.println(USAGE);
@@ -244,8 +252,15 @@ public final class PruneModelCommand {
         List<long[]> ids = calibrationIds(cli, out, 1024, "batches of 16 sorted by length (padding masked out)",
                 calibration);
         long t0 = System.nanoTime();
-        StructuredPruner.Result r = pruner.prune(ModelProto.parseFrom(staged.source().model), ids);
+        ModelProto source = ModelProto.parseFrom(staged.source().model);
+        StructuredPruner.Result r = pruner.prune(source, ids);
         System.err.printf("structured pruning with calibration: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        ObjectNode distillation = null;
+        int distillEpochs = Integer.parseInt(cli.get("distill-epochs", "0"));
+        if (distillEpochs > 0) {
+            distillation = json.createObjectNode();
+            r = distill(cli, out, source, r, distillEpochs, distillation);
+        }
         byte[] fp32 = r.model().toByteArray();
         DynamicQuantization.Result q = int8 ? DynamicQuantization.quantize(r.model()) : null;
         Files.write(out.resolve("model.onnx"), int8 ? q.model().toByteArray() : fp32);
@@ -259,6 +274,9 @@ public final class PruneModelCommand {
             pruning.put("ridge", pruner.ridge());
         }
         pruning.set("calibration", calibration);
+        if (distillation != null) {
+            pruning.set("distillation", distillation);
+        }
         pruning.put("source", staged.source().description)
                 .put("source_model_sha256", ModelLocation.sha256(staged.source().model));
         pruning.put("linear_weights_before", r.linearWeightsBefore()).put("linear_weights_after", r.linearWeightsAfter());
@@ -292,6 +310,57 @@ public final class PruneModelCommand {
                 r.linearWeightsAfter(), r.linearWeightsBefore(), (double) r.linearWeightsAfter() / r.linearWeightsBefore(),
                 r.blocks().stream().filter(b -> !b.dropped()).count(), r.blocks().size(), int8 ? ", int8" : "", out);
         fitHead(cli, args, json, out, manifest);
+    }
+
+    /**
+     * Trains the pruned fp32 encoder toward the source ({@link EncoderDistillation}) on the calibration file's
+     * questions and sentences, the last {@value #DISTILL_HELD_OUT} of them held out and only measured; returns the
+     * result with the distilled graph and records what was done in {@code record}.
+     */
+    private static StructuredPruner.Result distill(CommandLine cli, Path staged, ModelProto source, StructuredPruner.Result pruned,
+            int epochs, ObjectNode record) throws IOException {
+        Path data = Path.of(cli.get("calibration", "../shared/datasets/wikiqa/WikiQA-train.tsv.gz"));
+        int count = Integer.parseInt(cli.get("distill-sentences", "8192"));
+        List<String> texts = distillationTexts(data, count + DISTILL_HELD_OUT);
+        List<long[]> ids;
+        try (EncoderModel encoder = OfflineModels.encoder(staged.toString())) {
+            ids = encoder.tokenize(texts);
+        }
+        int split = Math.max(0, ids.size() - DISTILL_HELD_OUT);
+        EncoderDistillation.Settings settings = new EncoderDistillation.Settings(epochs,
+                Integer.parseInt(cli.get("distill-batch", "32")), Double.parseDouble(cli.get("distill-lr", "1e-4")), 0.06,
+                0.01, 1.0, Double.parseDouble(cli.get("distill-token-weight", "1")), 128, 42);
+        int heads = EncoderBlocks.find(source.getGraph()).get(0).heads();
+        EncoderDistillation.Result d = EncoderDistillation.distill(source, pruned.model(), heads, ids.subList(0, split),
+                ids.subList(split, ids.size()), settings, System.err);
+        System.err.println("distillation: " + d.describe());
+        record.put("data", data.getFileName().toString()).put("sha256", ModelLocation.sha256(Files.readAllBytes(data)))
+                .put("texts", split).put("held_out", ids.size() - split)
+                .put("selection", "questions and distinct answer-candidate sentences in file order (each question, then its"
+                        + " sentences), no title; the last " + DISTILL_HELD_OUT + " held out")
+                .put("loss", "1 - cos([CLS] states) + token_weight x mean over real tokens of 1 - cos(last hidden states),"
+                        + " teacher = the source encoder, embeddings frozen")
+                .put("settings", settings.describe()).put("steps", d.steps()).put("train_seconds", Math.round(d.trainSeconds()))
+                .put("held_out_cls_cosine_before", d.heldOutBefore()[0]).put("held_out_cls_cosine_after", d.heldOutAfter()[0])
+                .put("held_out_cls_cosine_p5_before", d.heldOutBefore()[1]).put("held_out_cls_cosine_p5_after", d.heldOutAfter()[1])
+                .put("trainer", "dev.shears.tools.train.EncoderDistillation (DJL, PyTorch CPU)");
+        return new StructuredPruner.Result(d.model(), pruned.blocks(), pruned.linearWeightsBefore(), pruned.linearWeightsAfter());
+    }
+
+    static final int DISTILL_HELD_OUT = 256;
+
+    /** Questions and distinct non-blank sentences in file order (each question, then its sentences), the first {@code count}. */
+    static List<String> distillationTexts(Path data, int count) throws IOException {
+        Set<String> out = new LinkedHashSet<>();
+        for (WikiQa.Question q : WikiQa.read(data)) {
+            Stream.concat(Stream.of(q.question()), q.sentences().stream()).filter(s -> !s.isBlank())
+                    .forEach(s -> {
+                        if (out.size() < count) {
+                            out.add(s);
+                        }
+                    });
+        }
+        return List.copyOf(out);
     }
 
     /**

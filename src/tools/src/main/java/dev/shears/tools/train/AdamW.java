@@ -33,6 +33,18 @@ final class AdamW {
         });
     }
 
+    /**
+     * The usual BERT fine-tuning schedule: a linear rise to {@code peak} over the first {@code warmupShare} of the
+     * steps, then a linear fall to 0 at {@code totalSteps}; {@code step} counts from 0.
+     */
+    static double warmupThenLinearDecay(double peak, double warmupShare, long step, long totalSteps) {
+        long warm = Math.max(1, Math.round(warmupShare * totalSteps));
+        if (step < warm) {
+            return peak * (step + 1) / warm;
+        }
+        return peak * Math.max(0, (double) (totalSteps - step) / Math.max(1, totalSteps - warm));
+    }
+
     /** One update; {@code learningRate} maps a parameter name to its rate for this step. */
     void step(java.util.function.ToDoubleFunction<String> learningRate) {
         step(learningRate, 0);

@@ -23,21 +23,24 @@ public final class BertWeights {
     private final Map<String, long[]> shapes;
     /** Hugging Face name to the graph's initializer name. */
     private final Map<String, String> initializerNames;
+    /** Number of encoder layers present. */
     public final int layers;
+    /**
+     * Their indices in the exported names, ascending: 0 to layers - 1, or with gaps where structured pruning removed
+     * whole blocks (the graph keeps the names of the blocks that remain).
+     */
+    public final int[] layerIndices;
     public final int hidden;
-    public final int intermediate;
 
     private BertWeights(Map<String, float[]> values, Map<String, long[]> shapes, Map<String, String> initializerNames) {
         this.values = values;
         this.shapes = shapes;
         this.initializerNames = initializerNames;
-        int n = 0;
-        while (values.containsKey(layer(n) + "attention.self.query.weight")) {
-            n++;
-        }
-        this.layers = n;
+        java.util.regex.Pattern query = java.util.regex.Pattern.compile("encoder\\.layer\\.(\\d+)\\.attention\\.self\\.query\\.weight");
+        this.layerIndices = values.keySet().stream().map(query::matcher).filter(java.util.regex.Matcher::matches)
+                .mapToInt(m -> Integer.parseInt(m.group(1))).sorted().toArray();
+        this.layers = layerIndices.length;
         this.hidden = (int) shape("embeddings.word_embeddings.weight")[1];
-        this.intermediate = (int) shape(layer(0) + "intermediate.dense.weight")[1];
     }
 
     /** The name prefix of encoder layer {@code i}. */
@@ -69,8 +72,9 @@ public final class BertWeights {
             values.put(hf, LinearLayers.floats(t));
             shapes.put(hf, t.getDimsList().stream().mapToLong(Long::longValue).toArray());
         });
-        if (!values.containsKey("embeddings.word_embeddings.weight") || !values.containsKey(layer(0) + "attention.self.query.weight")) {
-            throw new IllegalArgumentException("not a BERT encoder exported from Hugging Face: missing embeddings or layer 0");
+        if (!values.containsKey("embeddings.word_embeddings.weight")
+                || values.keySet().stream().noneMatch(n -> n.endsWith("attention.self.query.weight"))) {
+            throw new IllegalArgumentException("not a BERT encoder exported from Hugging Face: missing embeddings or layers");
         }
         return new BertWeights(values, shapes, byName);
     }

@@ -15,7 +15,9 @@ import java.util.Map;
  * operations over the weights of {@link BertWeights}, so autograd reaches every weight and the graph is the same
  * computation as the Hugging Face ONNX export it was loaded from. The weights live in the manager given at
  * construction; {@link #forward} can run a range of layers, which is how a frozen lower part is computed once
- * and cached while only the top layers train.
+ * and cached while only the top layers train. Structurally pruned encoders load too: each layer's head count
+ * and MLP width come from its weights' shapes, and layers are addressed by position (0 to {@link #layers} - 1)
+ * whatever their exported indices.
  */
 public final class DjlBert {
 
@@ -24,17 +26,21 @@ public final class DjlBert {
     static final float MASKED = -3.4028235e38f;
 
     private final Map<String, NDArray> weights = new LinkedHashMap<>();
+    private final int[] layerIndices;
     public final int layers;
     public final int hidden;
-    public final int heads;
+    /** Features per attention head (hidden size / the unpruned model's head count). */
+    public final int headSize;
 
+    /** {@code heads}: the unpruned model's heads per layer, which fixes the head size. */
     public DjlBert(NDManager manager, BertWeights source, int heads) {
+        this.layerIndices = source.layerIndices;
         this.layers = source.layers;
         this.hidden = source.hidden;
-        this.heads = heads;
         if (hidden % heads != 0) {
             throw new IllegalArgumentException("hidden size " + hidden + " is not a multiple of " + heads + " heads");
         }
+        this.headSize = hidden / heads;
         source.all().forEach((name, v) -> weights.put(name, manager.create(v, new Shape(source.shape(name)))));
     }
 
@@ -46,11 +52,16 @@ public final class DjlBert {
         return w;
     }
 
-    /** Names of the weights of layers {@code from} to the top (the part that trains). */
+    /** The weight-name prefix of the layer at {@code position}. */
+    public String layerPrefix(int position) {
+        return BertWeights.layer(layerIndices[position]);
+    }
+
+    /** Names of the weights of the layers at positions {@code from} to the top (the part that trains). */
     public List<String> layerWeightNames(int from) {
         List<String> out = new ArrayList<>();
         for (int i = from; i < layers; i++) {
-            String prefix = BertWeights.layer(i);
+            String prefix = layerPrefix(i);
             weights.keySet().stream().filter(n -> n.startsWith(prefix)).forEach(out::add);
         }
         return out;
@@ -83,7 +94,7 @@ public final class DjlBert {
         return m.neg().add(1).mul(MASKED).expandDims(1).expandDims(1);
     }
 
-    /** Runs layers {@code [from, to)} on hidden states {@code x} [B, L, D]. */
+    /** Runs the layers at positions {@code [from, to)} on hidden states {@code x} [B, L, D]. */
     public NDArray forward(NDArray x, NDArray bias, int from, int to) {
         for (int i = from; i < to; i++) {
             x = layer(i, x, bias);
@@ -96,23 +107,24 @@ public final class DjlBert {
         return forward(embed(ids), attentionBias(mask), 0, layers);
     }
 
-    private NDArray layer(int i, NDArray x, NDArray bias) {
-        String p = BertWeights.layer(i);
+    private NDArray layer(int position, NDArray x, NDArray bias) {
+        String p = layerPrefix(position);
         long b = x.getShape().get(0);
         long l = x.getShape().get(1);
-        int dh = hidden / heads;
-        NDArray q = heads(linear(x, p + "attention.self.query"), b, l, dh);
-        NDArray k = heads(linear(x, p + "attention.self.key"), b, l, dh);
-        NDArray v = heads(linear(x, p + "attention.self.value"), b, l, dh);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(dh)).add(bias);
-        NDArray context = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, l, hidden);
+        long width = weight(p + "attention.self.query.weight").getShape().get(1);
+        NDArray q = heads(linear(x, p + "attention.self.query"), b, l);
+        NDArray k = heads(linear(x, p + "attention.self.key"), b, l);
+        NDArray v = heads(linear(x, p + "attention.self.value"), b, l);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headSize)).add(bias);
+        NDArray context = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(b, l, width);
         NDArray attended = layerNorm(linear(context, p + "attention.output.dense").add(x), p + "attention.output.LayerNorm.");
         NDArray inner = Activation.gelu(linear(attended, p + "intermediate.dense"));
         return layerNorm(linear(inner, p + "output.dense").add(attended), p + "output.LayerNorm.");
     }
 
-    private NDArray heads(NDArray x, long b, long l, int dh) {
-        return x.reshape(b, l, heads, dh).transpose(0, 2, 1, 3);
+    /** [B, L, heads x headSize] to [B, heads, L, headSize]; the head count is whatever the layer kept. */
+    private NDArray heads(NDArray x, long b, long l) {
+        return x.reshape(b, l, -1, headSize).transpose(0, 2, 1, 3);
     }
 
     private NDArray linear(NDArray x, String name) {

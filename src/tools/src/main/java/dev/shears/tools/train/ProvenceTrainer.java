@@ -73,13 +73,18 @@ final class ProvenceTrainer {
     private final NDManager manager;
     private final AdamW optimiser;
     private final Map<String, NDArray> trainable = new LinkedHashMap<>();
-    /** Frozen-part outputs per block, keyed by data set and block index. */
-    private final Map<Object, Map<Integer, float[]>> frozenCache = new HashMap<>();
+    /**
+     * Frozen-part outputs per block, keyed by data set and block index, held as native arrays in {@link #cacheManager}:
+     * they go into the graph as they are, never through a Java array and back.
+     */
+    private final Map<Object, Map<Integer, NDArray>> frozenCache = new HashMap<>();
+    private final NDManager cacheManager;
     /** The data {@link #step} trains on (its frozen outputs are cached only when there are several epochs). */
     private WikiQaBlocks trainingData;
 
     ProvenceTrainer(NDManager manager, BertWeights weights, Settings settings) {
         this.manager = manager;
+        this.cacheManager = manager.newSubManager();
         this.settings = settings;
         this.bert = new DjlBert(manager, weights, Fp32Bge.HEADS);
         this.heads = new ProvenceHeads(manager, bert.hidden, settings.seed());
@@ -112,12 +117,8 @@ final class ProvenceTrainer {
     }
 
     double learningRate(long step, long totalSteps, boolean head) {
-        double peak = head ? settings.headLearningRate() : settings.learningRate();
-        long warm = Math.max(1, Math.round(settings.warmup() * totalSteps));
-        if (step < warm) {
-            return peak * (step + 1) / warm;
-        }
-        return peak * Math.max(0, (double) (totalSteps - step) / Math.max(1, totalSteps - warm));
+        return AdamW.warmupThenLinearDecay(head ? settings.headLearningRate() : settings.learningRate(), settings.warmup(),
+                step, totalSteps);
     }
 
     /**
@@ -172,7 +173,7 @@ final class ProvenceTrainer {
         norms.forEach((name, n) -> {
             int group = squares.length - 1;
             for (int i = firstTrained; i < bert.layers; i++) {
-                if (name.startsWith(BertWeights.layer(i))) {
+                if (name.startsWith(bert.layerPrefix(i))) {
                     group = i - firstTrained;
                 }
             }
@@ -206,32 +207,38 @@ final class ProvenceTrainer {
     /** Token keep logits [L] and rank logit [1] of block b. */
     NDArray[] outputs(NDManager scratch, WikiQaBlocks data, int b) {
         long[] ids = data.blocks.get(b).ids();
-        NDArray frozen = scratch.create(frozen(data, b), new Shape(1, ids.length, bert.hidden));
+        NDArray frozen = frozen(scratch, data, b);
         NDArray bias = DjlBert.attentionBias(scratch.ones(new Shape(1, ids.length)));
         NDArray h = bert.forward(frozen, bias, firstTrained, bert.layers).squeeze(0);
         return heads.forward(h, data.queryPrefix(b));
     }
 
     /**
-     * The frozen part's output for block b: cached for data seen more than once (dev at every evaluation, train
-     * when there is more than one epoch), else computed each time (one epoch would only fill memory).
+     * The frozen part's output [1, L, D] for block b: cached for data seen more than once (dev at every evaluation,
+     * train when there is more than one epoch), else computed into {@code scratch} (one epoch would only fill memory).
      */
-    private float[] frozen(WikiQaBlocks data, int b) {
-        Map<Integer, float[]> cache = frozenCache.get(data);
-        float[] cached = cache == null ? null : cache.get(b);
-        if (cached != null) {
-            return cached;
+    private NDArray frozen(NDManager scratch, WikiQaBlocks data, int b) {
+        if (data == trainingData && settings.epochs() <= 1) {
+            return computeFrozen(scratch, data, b);
         }
-        float[] computed;
-        try (NDManager scratch = manager.newSubManager()) {
+        NDArray cached = frozenCache.computeIfAbsent(data, d -> new HashMap<>())
+                .computeIfAbsent(b, k -> computeFrozen(cacheManager, data, k));
+        // an operation's result lives in its first operand's manager: give the pass a copy in scratch, or every
+        // intermediate of every pass would pile up in the cache's manager
+        NDArray copy = cached.duplicate();
+        copy.attach(scratch);
+        return copy;
+    }
+
+    /** Embeddings and the frozen layers for block b, the result in {@code into} and the intermediates freed. */
+    private NDArray computeFrozen(NDManager into, WikiQaBlocks data, int b) {
+        try (NDManager work = manager.newSubManager()) {
             long[] ids = data.blocks.get(b).ids();
-            NDArray x = bert.embed(scratch.create(ids, new Shape(1, ids.length)));
-            computed = bert.forward(x, DjlBert.attentionBias(scratch.ones(new Shape(1, ids.length))), 0, firstTrained).toFloatArray();
+            NDArray x = bert.embed(work.create(ids, new Shape(1, ids.length)));
+            NDArray out = bert.forward(x, DjlBert.attentionBias(work.ones(new Shape(1, ids.length))), 0, firstTrained);
+            out.attach(into);
+            return out;
         }
-        if (data != trainingData || settings.epochs() > 1) {
-            frozenCache.computeIfAbsent(data, d -> new HashMap<>()).put(b, computed);
-        }
-        return computed;
     }
 
     /** Dev sentence scores (runtime aggregation), their answer-ranking metrics and the mean token loss. */
