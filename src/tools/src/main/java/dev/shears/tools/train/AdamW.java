@@ -139,11 +139,11 @@ final class AdamW {
         });
     }
 
-    /** Sets every gradient to zero by overwriting it (multiplying by 0 would keep a NaN or an infinity). */
+    /** Sets every gradient to zero by a native fill (multiplying by 0 would keep a NaN or an infinity). */
     private void clearGradients() {
         params.values().forEach(p -> {
             try (NDArray g = p.getGradient()) {
-                g.set(new float[Math.toIntExact(g.size())]);
+                g.set(new ai.djl.ndarray.index.NDIndex(":"), 0);
             }
         });
     }
