@@ -139,7 +139,12 @@ final class AdamW {
         });
     }
 
-    /** Sets every gradient to zero by a native fill (multiplying by 0 would keep a NaN or an infinity). */
+    /**
+     * Sets every gradient to zero by a native fill: multiplying by 0 would keep a NaN or an infinity, and
+     * {@code set(float[])} must not be used on a gradient handle: DJL gives the tensor a new storage owned by the
+     * handle's Java buffer, which is freed once the handle is closed while autograd keeps writing into it (the JVM
+     * crashed in libc a few steps later).
+     */
     private void clearGradients() {
         params.values().forEach(p -> {
             try (NDArray g = p.getGradient()) {

@@ -291,8 +291,14 @@ final class ProvenceTrainer {
         optimiser.steps = c.step();
     }
 
-    private static void set(NDArray target, float[] values) {
-        target.set(values);
+    /**
+     * Copies {@code values} into {@code target}'s own storage (DJL's {@code set(float[])} would instead swap in a
+     * storage owned by a Java buffer; see {@link AdamW}'s gradient clearing).
+     */
+    private void set(NDArray target, float[] values) {
+        try (NDManager scratch = manager.newSubManager()) {
+            target.set(new ai.djl.ndarray.index.NDIndex(":"), scratch.create(values, target.getShape()));
+        }
     }
 
     /**
