@@ -72,6 +72,10 @@ import java.util.function.IntConsumer;
  * for the published graph and for each model directory's graph as that directory is served with
  * {@code max-batch-size} 1, interleaved the same way, each as a ratio to the published graph within a round.
  * The models must use the published tokenizer. For pruned and quantized variants of bge-small.
+ *
+ * <p>With {@code --server-model LOCATION} the server of path 3 serves that model instead of the default, so path
+ * 3 against path 4 is a pruned model over HTTP against LangChain4j's in-process published model on the same
+ * sentences (paths 1, 2 and 4 stay on the published model).
  */
 public final class ThroughputBench {
 
@@ -86,7 +90,7 @@ public final class ThroughputBench {
     }
 
     public static void main(String[] args) throws Exception {
-        CommandLine cli = new CommandLine(args, List.of("encoders"));
+        CommandLine cli = new CommandLine(args, List.of("encoders", "server-model"));
         List<WikiQa.Question> questions = WikiQa.read(Path.of(cli.positional.get(0)));
         int clients = cli.positional.size() > 1 ? Integer.parseInt(cli.positional.get(1)) : 4;
         int rounds = cli.positional.size() > 2 ? Integer.parseInt(cli.positional.get(2)) : 3;
@@ -104,7 +108,7 @@ public final class ThroughputBench {
                 OrtSession single = OnnxSessions.open(modelBytes(), RuntimeOptions.cpu(1), "bench-single");
                 OrtSession published = OnnxSessions.open(modelBytes(), twoThreads, "bench-published");
                 OrtSession perToken = OnnxSessions.open(RowwiseQuantization.rewrite(modelBytes()), twoThreads, "bench-per-token");
-                Server server = Server.start(work)) {
+                Server server = Server.start(work, cli.get("server-model", null))) {
             List<List<long[]>> sorted32 = sortedBatches(encoder, work, 32);
             List<List<long[]>> singles = sortedBatches(encoder, work, 1);
             long tokens = sorted32.stream().flatMap(List::stream).mapToLong(s -> s.length).sum();
@@ -307,9 +311,14 @@ public final class ThroughputBench {
     /** The packaged service in its own process (cache off), and the request bodies for one pass. */
     record Server(ShearsProcess process, HttpClient client, String base, List<String> bodies) implements AutoCloseable {
 
-        static Server start(Work work) throws Exception {
-            ShearsProcess process = ShearsProcess.start(ShearsProcess.defaultJar(), Map.of("shears.cache.max-bytes", "0",
+        /** {@code model}: a model location for the server ({@code shears.model.location}), or null for the default. */
+        static Server start(Work work, String model) throws Exception {
+            Map<String, String> properties = new java.util.HashMap<>(Map.of("shears.cache.max-bytes", "0",
                     "shears.limits.max-concurrent-requests", "1024"));
+            if (model != null) {
+                properties.put("shears.model.location", model);
+            }
+            ShearsProcess process = ShearsProcess.start(ShearsProcess.defaultJar(), properties);
             ObjectMapper json = new ObjectMapper();
             List<String> bodies = new ArrayList<>();
             for (int i = 0; i < work.documents().size(); i++) {
