@@ -321,7 +321,7 @@ public final class PruneModelCommand {
             int epochs, ObjectNode record) throws IOException {
         Path data = Path.of(cli.get("calibration", "../shared/datasets/wikiqa/WikiQA-train.tsv.gz"));
         int count = Integer.parseInt(cli.get("distill-sentences", "8192"));
-        List<String> texts = distillationTexts(data, count + DISTILL_HELD_OUT);
+        List<String> texts = firstTexts(data, count + DISTILL_HELD_OUT, true);
         List<long[]> ids;
         try (EncoderModel encoder = OfflineModels.encoder(staged.toString())) {
             ids = encoder.tokenize(texts);
@@ -349,19 +349,6 @@ public final class PruneModelCommand {
 
     static final int DISTILL_HELD_OUT = 256;
 
-    /** Questions and distinct non-blank sentences in file order (each question, then its sentences), the first {@code count}. */
-    static List<String> distillationTexts(Path data, int count) throws IOException {
-        Set<String> out = new LinkedHashSet<>();
-        for (WikiQa.Question q : WikiQa.read(data)) {
-            Stream.concat(Stream.of(q.question()), q.sentences().stream()).filter(s -> !s.isBlank())
-                    .forEach(s -> {
-                        if (out.size() < count) {
-                            out.add(s);
-                        }
-                    });
-        }
-        return List.copyOf(out);
-    }
 
     /**
      * The written model loads and embeds to finite values of the hidden size, and every remaining block has exactly
@@ -458,13 +445,19 @@ public final class PruneModelCommand {
     }
 
     static List<String> calibrationSentences(Path data, int count) throws IOException {
+        return firstTexts(data, count, false);
+    }
+
+    /**
+     * The first {@code count} distinct non-blank texts of a WikiQA file in file order: its answer-candidate
+     * sentences, each question's own text first when {@code withQuestions}.
+     */
+    private static List<String> firstTexts(Path data, int count, boolean withQuestions) throws IOException {
         Set<String> out = new LinkedHashSet<>();
         for (WikiQa.Question q : WikiQa.read(data)) {
-            for (String s : q.sentences()) {
-                if (out.size() < count && !s.isBlank()) {
-                    out.add(s);
-                }
-            }
+            Stream<String> texts = withQuestions ? Stream.concat(Stream.of(q.question()), q.sentences().stream())
+                    : q.sentences().stream();
+            texts.filter(s -> out.size() < count && !s.isBlank()).forEach(out::add);
         }
         return List.copyOf(out);
     }

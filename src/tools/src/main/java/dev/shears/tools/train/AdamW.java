@@ -58,17 +58,18 @@ final class AdamW {
      * are cleared, so the next step starts clean.
      */
     double step(java.util.function.ToDoubleFunction<String> learningRate, double clipNorm) {
+        return step(learningRate, clipNorm, gradientNorms());
+    }
+
+    /** {@link #step(java.util.function.ToDoubleFunction, double)} with the gradients' norms already taken. */
+    double step(java.util.function.ToDoubleFunction<String> learningRate, double clipNorm, Map<String, Double> gradientNorms) {
         double squares = 0;
         java.util.List<String> nonFinite = new java.util.ArrayList<>();
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            try (NDArray g = e.getValue().getGradient(); NDArray wide = g.toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
-                    NDArray sq = wide.square(); NDArray sum = sq.sum()) {
-                double s = sum.getDouble();
-                if (!Double.isFinite(s)) {
-                    nonFinite.add(e.getKey());
-                }
-                squares += s;
+        for (Map.Entry<String, Double> e : gradientNorms.entrySet()) {
+            if (!Double.isFinite(e.getValue())) {
+                nonFinite.add(e.getKey());
             }
+            squares += e.getValue() * e.getValue();
         }
         if (!nonFinite.isEmpty()) {
             // a refused step still counts, so a step number means the same in the schedule, the bias correction
@@ -90,7 +91,7 @@ final class AdamW {
         return norm;
     }
 
-    /** Norm of each parameter's current gradient, by name (diagnostics: which layers a large step comes from). */
+    /** L2 norm of each parameter's current gradient (summed in double), by name. */
     Map<String, Double> gradientNorms() {
         Map<String, Double> out = new LinkedHashMap<>();
         params.forEach((name, p) -> {

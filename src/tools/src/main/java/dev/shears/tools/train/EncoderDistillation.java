@@ -93,8 +93,8 @@ public final class EncoderDistillation {
                     double loss;
                     try (GradientCollector collector = Engine.getInstance().newGradientCollector();
                             NDManager scratch = manager.newSubManager()) {
-                        NDArray[] pair = states(scratch, t, s, batch);
                         NDArray mask = mask(scratch, batch);
+                        NDArray[] pair = states(scratch, t, s, batch, mask);
                         NDArray l = cosineDistance(pair[0].get(":, 0, :"), pair[1].get(":, 0, :")).mean();
                         if (settings.tokenWeight() > 0) {
                             NDArray perToken = cosineDistance(pair[0], pair[1]).mul(mask);
@@ -132,12 +132,9 @@ public final class EncoderDistillation {
         return dot.div(norms).neg().add(1);
     }
 
-    /** Teacher (no gradient) and student last hidden states [B, L, D] of a padded batch. */
-    private static NDArray[] states(NDManager scratch, DjlBert teacher, DjlBert student, long[][] batch) {
-        int rows = batch.length;
-        int length = batch[0].length;
-        NDArray ids = scratch.create(flat(batch), new Shape(rows, length));
-        NDArray mask = mask(scratch, batch);
+    /** Teacher (no gradient) and student last hidden states [B, L, D] of a padded batch with its {@link #mask}. */
+    private static NDArray[] states(NDManager scratch, DjlBert teacher, DjlBert student, long[][] batch, NDArray mask) {
+        NDArray ids = scratch.create(flat(batch), new Shape(batch.length, batch[0].length));
         NDArray bias = DjlBert.attentionBias(mask);
         NDArray taught = teacher.forward(teacher.embed(ids), bias, 0, teacher.layers).stopGradient();
         NDArray learnt = student.forward(student.embed(ids), bias, 0, student.layers);
@@ -160,7 +157,7 @@ public final class EncoderDistillation {
         List<Double> cos = new ArrayList<>();
         for (long[][] batch : batches) {
             try (NDManager scratch = manager.newSubManager()) {
-                NDArray[] pair = states(scratch, teacher, student, batch);
+                NDArray[] pair = states(scratch, teacher, student, batch, mask(scratch, batch));
                 for (float d : cosineDistance(pair[0].get(":, 0, :"), pair[1].get(":, 0, :")).toFloatArray()) {
                     cos.add(1.0 - d);
                 }

@@ -150,10 +150,12 @@ final class ProvenceTrainer {
                 }
             }
         }
+        Map<String, Double> norms = optimiser.gradientNorms();
         if (gradientTrace != null) {
-            gradientTrace.accept(groupNorms(optimiser.gradientNorms()));
+            gradientTrace.accept(groupNorms(norms));
         }
-        double norm = optimiser.step(name -> learningRate(step, totalSteps, name.startsWith("provence.")), settings.clipNorm());
+        double norm = optimiser.step(name -> learningRate(step, totalSteps, name.startsWith("provence.")), settings.clipNorm(),
+                norms);
         return new double[] {tokenLoss, rankLoss, norm};
     }
 
