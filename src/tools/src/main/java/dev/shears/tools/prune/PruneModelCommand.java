@@ -25,6 +25,7 @@ import dev.shears.tools.train.EncoderDistillation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -314,40 +315,56 @@ public final class PruneModelCommand {
 
     /**
      * Trains the pruned fp32 encoder toward the source ({@link EncoderDistillation}) on the calibration file's
-     * questions and sentences, the last {@value #DISTILL_HELD_OUT} of them held out and only measured; returns the
-     * result with the distilled graph and records what was done in {@code record}.
+     * questions and sentences, the questions that hold the last {@value #DISTILL_HELD_OUT} of them held out and only
+     * measured; returns the result with the distilled graph and records what was done in {@code record}.
      */
     private static StructuredPruner.Result distill(CommandLine cli, Path staged, ModelProto source, StructuredPruner.Result pruned,
             int epochs, ObjectNode record) throws IOException {
         Path data = Path.of(cli.get("calibration", "../shared/datasets/wikiqa/WikiQA-train.tsv.gz"));
         int count = Integer.parseInt(cli.get("distill-sentences", "8192"));
-        List<String> texts = firstTexts(data, count + DISTILL_HELD_OUT, true);
-        List<long[]> ids;
+        List<List<String>> texts = firstGroups(data, count + DISTILL_HELD_OUT);
+        List<List<long[]>> groups = new ArrayList<>();
         try (EncoderModel encoder = OfflineModels.encoder(staged.toString())) {
-            ids = encoder.tokenize(texts);
+            for (List<String> group : texts) {
+                groups.add(encoder.tokenize(group));
+            }
         }
-        int split = Math.max(0, ids.size() - DISTILL_HELD_OUT);
+        // the trailing groups that hold the last DISTILL_HELD_OUT texts (or more, groups are never split) are held out
+        int split = groups.size();
+        for (int held = 0; split > 0 && held < DISTILL_HELD_OUT; ) {
+            held += groups.get(--split).size();
+        }
+        List<long[]> train = groups.subList(0, split).stream().flatMap(List::stream).toList();
+        List<List<long[]>> heldOut = groups.subList(split, groups.size());
         EncoderDistillation.Settings settings = new EncoderDistillation.Settings(epochs,
                 Integer.parseInt(cli.get("distill-batch", "32")), Double.parseDouble(cli.get("distill-lr", "1e-4")), 0.06,
                 0.01, 1.0, Double.parseDouble(cli.get("distill-token-weight", "1")), 128, 42);
         int heads = EncoderBlocks.find(source.getGraph()).get(0).heads();
-        EncoderDistillation.Result d = EncoderDistillation.distill(source, pruned.model(), heads, ids.subList(0, split),
-                ids.subList(split, ids.size()), settings, System.err);
+        EncoderDistillation.Result d = EncoderDistillation.distill(source, pruned.model(), heads, train, heldOut, settings,
+                System.err);
         System.err.println("distillation: " + d.describe());
         record.put("data", data.getFileName().toString()).put("sha256", ModelLocation.sha256(Files.readAllBytes(data)))
-                .put("texts", split).put("held_out", ids.size() - split)
-                .put("selection", "questions and distinct answer-candidate sentences in file order (each question, then its"
-                        + " sentences), no title; the last " + DISTILL_HELD_OUT + " held out")
+                .put("texts", train.size()).put("held_out", heldOut.stream().mapToInt(List::size).sum())
+                .put("held_out_questions", heldOut.size())
+                .put("selection", "questions and distinct answer-candidate sentences in file order (a group: a question, then"
+                        + " its sentences not seen before), no title; the trailing groups of the last " + DISTILL_HELD_OUT
+                        + " texts held out")
                 .put("loss", "1 - cos([CLS] states) + token_weight x mean over real tokens of 1 - cos(last hidden states),"
                         + " teacher = the source encoder, embeddings frozen")
                 .put("settings", settings.describe()).put("steps", d.steps()).put("train_seconds", Math.round(d.trainSeconds()))
-                .put("held_out_cls_cosine_before", d.heldOutBefore()[0]).put("held_out_cls_cosine_after", d.heldOutAfter()[0])
-                .put("held_out_cls_cosine_p5_before", d.heldOutBefore()[1]).put("held_out_cls_cosine_p5_after", d.heldOutAfter()[1])
                 .put("trainer", "dev.shears.tools.train.EncoderDistillation (DJL, PyTorch CPU)");
+        heldOut(record.putObject("held_out_before"), d.before());
+        heldOut(record.putObject("held_out_after"), d.after());
         return new StructuredPruner.Result(d.model(), pruned.blocks(), pruned.linearWeightsBefore(), pruned.linearWeightsAfter());
     }
 
     static final int DISTILL_HELD_OUT = 256;
+
+    private static void heldOut(ObjectNode node, EncoderDistillation.HeldOut h) {
+        node.put("cls_cosine", h.clsCosine()).put("cls_cosine_p5", h.clsCosineP5())
+                .put("question_sentence_cosine_error", h.pairCosineError()).put("rank_correlation", h.rankCorrelation())
+                .put("same_top_sentence", h.sameTop());
+    }
 
 
     /**
@@ -445,21 +462,35 @@ public final class PruneModelCommand {
     }
 
     static List<String> calibrationSentences(Path data, int count) throws IOException {
-        return firstTexts(data, count, false);
+        return firstTexts(data, count);
+    }
+
+    /** The first {@code count} distinct non-blank answer-candidate sentences of a WikiQA file in file order. */
+    private static List<String> firstTexts(Path data, int count) throws IOException {
+        Set<String> out = new LinkedHashSet<>();
+        for (WikiQa.Question q : WikiQa.read(data)) {
+            q.sentences().stream().filter(s -> out.size() < count && !s.isBlank()).forEach(out::add);
+        }
+        return List.copyOf(out);
     }
 
     /**
-     * The first {@code count} distinct non-blank texts of a WikiQA file in file order: its answer-candidate
-     * sentences, each question's own text first when {@code withQuestions}.
+     * Up to {@code count} distinct texts of {@code data} in file order, grouped: each question (also when seen before)
+     * followed by those of its non-blank sentences not seen before; a group holds at least its question.
      */
-    private static List<String> firstTexts(Path data, int count, boolean withQuestions) throws IOException {
-        Set<String> out = new LinkedHashSet<>();
+    private static List<List<String>> firstGroups(Path data, int count) throws IOException {
+        Set<String> seen = new LinkedHashSet<>();
+        List<List<String>> out = new ArrayList<>();
         for (WikiQa.Question q : WikiQa.read(data)) {
-            Stream<String> texts = withQuestions ? Stream.concat(Stream.of(q.question()), q.sentences().stream())
-                    : q.sentences().stream();
-            texts.filter(s -> out.size() < count && !s.isBlank()).forEach(out::add);
+            if (seen.size() >= count) {
+                break;
+            }
+            List<String> group = new ArrayList<>(List.of(q.question()));
+            seen.add(q.question());
+            q.sentences().stream().filter(s -> seen.size() < count && !s.isBlank() && seen.add(s)).forEach(group::add);
+            out.add(group);
         }
-        return List.copyOf(out);
+        return out;
     }
 
     /** The source model's manifest and verified bytes. */

@@ -38,11 +38,15 @@ class EncoderDistillationTest {
             "Which planet is known as the red planet?", "Mars looks red because of iron oxide on its surface.",
             "The Great Wall of China is thousands of kilometres long.", "Who discovered penicillin?");
     static final List<String> HELD_OUT = List.of("What is the speed of light?", "Light travels at about 300,000 km per second.",
-            "Who was the first person on the Moon?", "Neil Armstrong walked on the Moon in July 1969.");
+            "Sound is much slower than light.", "Einstein showed that nothing travels faster than light.",
+            "Who was the first person on the Moon?", "Neil Armstrong walked on the Moon in July 1969.",
+            "Apollo 11 landed in the Sea of Tranquility.", "The Moon orbits the Earth every 27 days.");
 
     static ModelProto teacher;
     static List<long[]> train;
     static List<long[]> heldOut;
+    /** HELD_OUT as groups: each question with the sentences after it. */
+    static List<List<long[]>> heldOutGroups;
 
     @BeforeAll
     static void load() throws Exception {
@@ -51,6 +55,7 @@ class EncoderDistillationTest {
             train = TEXTS.stream().map(t -> tokenizer.encode(t, true).ids()).toList();
             heldOut = HELD_OUT.stream().map(t -> tokenizer.encode(t, true).ids()).toList();
         }
+        heldOutGroups = List.of(heldOut.subList(0, 4), heldOut.subList(4, 8));
     }
 
     @Test
@@ -84,20 +89,18 @@ class EncoderDistillationTest {
 
     @Test
     void distillationMovesAPrunedStudentTowardItsTeacherOnUnseenSentences() throws Exception {
-        // half the MLP channels and two blocks removed, without a refit: far enough from the teacher to learn
-        ModelProto student = new StructuredPruner(0.5, 1, 2, 32, StructuredPruner.Reconstruction.NONE, 0).prune(teacher, train)
-                .model();
-        EncoderDistillation.Settings settings = new EncoderDistillation.Settings(3, 8, 2e-4, 0.1, 0.01, 1.0, 1.0, 64, 7);
-        EncoderDistillation.Result r = EncoderDistillation.distill(teacher, student, Fp32Bge.HEADS, train, heldOut, settings,
-                System.err);
+        EncoderDistillation.Result r = distilled();
         assertEquals(9, r.steps());
-        assertTrue(r.heldOutAfter()[0] > r.heldOutBefore()[0] + 0.005, r.describe());
+        assertTrue(r.after().clsCosine() > r.before().clsCosine() + 0.005, r.describe());
+        // what the head sees moves toward the teacher too: the question-sentence cosines of the held-out questions
+        assertTrue(r.after().pairCosineError() < r.before().pairCosineError(), r.describe());
+        assertTrue(r.before().rankCorrelation() < 1, r.describe());
         assertTrue(r.lastLoss() < r.firstLoss(), r.describe());
         // the trained weights are in the written graph: ONNX Runtime on it agrees with a fresh DJL load of it
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
                 OrtSession session = OnnxSessions.open(r.model().toByteArray(), RuntimeOptions.defaults(), "distilled")) {
             DjlBert bert = new DjlBert(manager, BertWeights.fromOnnx(r.model()), Fp32Bge.HEADS);
-            DjlBert before = new DjlBert(manager, BertWeights.fromOnnx(student), Fp32Bge.HEADS);
+            DjlBert before = new DjlBert(manager, BertWeights.fromOnnx(student()), Fp32Bge.HEADS);
             long[] ids = heldOut.get(0);
             NDArray idArray = manager.create(ids, new Shape(1, ids.length));
             NDArray mask = manager.create(ones(ids.length), new Shape(1, ids.length));
@@ -119,6 +122,28 @@ class EncoderDistillationTest {
             assertTrue(worst < DjlBertTest.TOLERANCE, "max |DJL - ORT| = " + worst);
             assertTrue(moved > 1e-3, "distillation left the graph as it was");
         }
+    }
+
+    /** Half the MLP channels and two blocks removed, without a refit: far enough from the teacher to learn. */
+    private static ModelProto student() throws Exception {
+        return new StructuredPruner(0.5, 1, 2, 32, StructuredPruner.Reconstruction.NONE, 0).prune(teacher, train).model();
+    }
+
+    private static EncoderDistillation.Result distilled() throws Exception {
+        EncoderDistillation.Settings settings = new EncoderDistillation.Settings(3, 8, 2e-4, 0.1, 0.01, 1.0, 1.0, 64, 7);
+        return EncoderDistillation.distill(teacher, student(), Fp32Bge.HEADS, train, heldOutGroups, settings, System.err);
+    }
+
+    @Test
+    void aStudentThatIsItsTeacherMeasuresAsOne() throws Exception {
+        EncoderDistillation.Settings still = new EncoderDistillation.Settings(1, 8, 0, 0.1, 0.01, 1.0, 1.0, 64, 7);
+        EncoderDistillation.HeldOut h = EncoderDistillation.distill(teacher, teacher, Fp32Bge.HEADS, train, heldOutGroups,
+                still, System.err).before();
+        assertEquals(1, h.clsCosine(), 1e-5);
+        assertEquals(1, h.clsCosineP5(), 1e-5);
+        assertEquals(0, h.pairCosineError(), 1e-5);
+        assertEquals(1, h.rankCorrelation(), 1e-9);
+        assertEquals(1, h.sameTop(), 1e-9);
     }
 
     @Test
