@@ -11,6 +11,7 @@ import dev.shears.onnx.ModelManifest;
 import dev.shears.onnx.encoder.EncoderModel;
 import dev.shears.onnx.encoder.OfflineModels;
 import dev.shears.onnx.graph.DynamicQuantization;
+import dev.shears.onnx.graph.EmbeddingQuantization;
 import dev.shears.onnx.prune.ActivationNorms;
 import dev.shears.onnx.prune.EncoderBlock;
 import dev.shears.onnx.prune.EncoderBlocks;
@@ -36,13 +37,14 @@ import java.util.stream.Stream;
 
 /**
  * {@code prune-model SRC OUT_DIR --method magnitude|magnitude-global|wanda [--sparsity 0.5] [--nm 2:4]
- * [--min-keep 0.1] [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 256] [--quantize int8]
- * [--head-data WikiQA-train.tsv.gz] [--target-answer-kept 0.96] [--manifest-template classpath:models/bge-small-en-v1.5-q]},
+ * [--min-keep 0.1] [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 256]
+ * [--quantize int8 [--embeddings int8]] [--head-data WikiQA-train.tsv.gz] [--target-answer-kept 0.96]
+ * [--manifest-template classpath:models/bge-small-en-v1.5-q]},
  * or {@code prune-model SRC OUT_DIR --method structured [--mlp-keep 0.5] [--heads-keep 1] [--layers-drop 0]
  * [--reconstruct layer] [--ridge 0.01] [--channel-step 32] [--calibration-sentences 1024]
  * [--distill-epochs 0] [--distill-sentences 8192] [--distill-lr 1e-4] [--distill-batch 32] [--distill-token-weight 1]
- * [--quantize int8] [--head-data ...] ...} to remove whole MLP channels, attention heads and blocks of a BERT-style
- * encoder ({@link StructuredPruner}); it verifies the reduced shapes instead of zeros. With
+ * [--quantize int8 [--embeddings int8]] [--head-data ...] ...} to remove whole MLP channels, attention heads and
+ * blocks of a BERT-style encoder ({@link StructuredPruner}); it verifies the reduced shapes instead of zeros. With
  * {@code --distill-epochs N} the pruned fp32 encoder is then trained toward the source on WikiQA-train questions
  * and sentences ({@link EncoderDistillation}, DJL on PyTorch's CPU runtime) before quantization.
  *
@@ -56,21 +58,28 @@ import java.util.stream.Stream;
  * <p>{@code --quantize int8} writes only the int8 graph ({@link DynamicQuantization}, the published model's
  * form, served with {@code rowwise_quantization}); its manifest records the sha256 of the fp32 graph it came
  * from, which the same command without {@code --quantize} rebuilds byte for byte. A pruned model keeps its
- * exact zero set in int8. With {@code --head-data} the sentence head is re-fitted for the written model (as
- * {@code fit-head} does) and stored in the manifest; without it the source's head is copied, fitted for
- * another model.
+ * exact zero set in int8. {@code --embeddings int8} stores the word-embedding table as int8 rows as well (as the
+ * published graph does; the file is about half the size), otherwise it stays fp32. With {@code --head-data} the
+ * sentence head is re-fitted for the written model (as {@code fit-head} does) and stored in the manifest; without
+ * it the source's head is copied, fitted for another model.
+ *
+ * <p>A source directory written by an earlier {@code prune-model} keeps its record: the new manifest's
+ * {@code pruning} block nests the source's as {@code source_pruning}, and a run that prunes nothing (only
+ * quantizes or re-fits the head: {@code --method magnitude --sparsity 0}) keeps the source's block as the model's,
+ * with its own command added as {@code then}.
  */
 public final class PruneModelCommand {
 
     private static final String USAGE = "usage: prune-model SRC OUT_DIR --method magnitude|magnitude-global|wanda"
             + " [--sparsity 0.5] [--nm 2:4] [--min-keep 0.1] [--calibration WikiQA-train.tsv.gz]"
-            + " [--calibration-sentences 256] [--quantize int8] [--head-data WikiQA-train.tsv.gz] [--target-answer-kept 0.96]"
+            + " [--calibration-sentences 256] [--quantize int8 [--embeddings fp32|int8]] [--head-data WikiQA-train.tsv.gz]"
+            + " [--target-answer-kept 0.96]"
             + " [--manifest-template classpath:models/bge-small-en-v1.5-q]\n"
             + "       prune-model SRC OUT_DIR --method structured [--mlp-keep 0.5] [--heads-keep 1.0]"
             + " [--layers-drop 0] [--reconstruct none|layer|layer-sequential|source] [--ridge 0.01] [--channel-step 32]"
             + " [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 1024] [--distill-epochs 0]"
             + " [--distill-sentences 8192] [--distill-lr 1e-4] [--distill-batch 32] [--distill-token-weight 1]"
-            + " [--quantize int8] [--head-data ...] [--manifest-template ...]\n"
+            + " [--quantize int8 [--embeddings fp32|int8]] [--head-data ...] [--manifest-template ...]\n"
             + "  structured: each block keeps the given share of MLP channels and of attention heads (most important by"
             + " |W| x input norm), the blocks that change the hidden state least are removed, and the projections"
             + " after removed channels/heads are re-fitted by ridge least squares on calibration activations"
@@ -86,9 +95,11 @@ public final class PruneModelCommand {
         CommandLine cli = new CommandLine(args, List.of("method", "sparsity", "nm", "min-keep", "calibration",
                 "calibration-sentences", "quantize", "head-data", "target-answer-kept", "manifest-template", "mlp-keep",
                 "heads-keep", "layers-drop", "reconstruct", "ridge", "channel-step", "distill-epochs", "distill-sentences",
-                "distill-lr", "distill-batch", "distill-token-weight"));
+                "distill-lr", "distill-batch", "distill-token-weight", "embeddings"));
         String quantize = cli.get("quantize", "none");
-        if (cli.positional.size() != 2 || cli.get("method", null) == null || !List.of("none", "int8").contains(quantize)) {
+        String embeddings = cli.get("embeddings", "fp32");
+        if (cli.positional.size() != 2 || cli.get("method", null) == null || !List.of("none", "int8").contains(quantize)
+                || !List.of("fp32", "int8").contains(embeddings) || embeddings.equals("int8") && !quantize.equals("int8")) {
             System.err.println(USAGE);
             System.exit(2);
         }
@@ -133,8 +144,8 @@ public final class PruneModelCommand {
         byte[] fp32 = r.model().toByteArray();
         DynamicQuantization.Result q = int8
                 ? DynamicQuantization.quantize(r.model(), DynamicQuantization.REDUCED_RANGE, r.pruned() > 0) : null;
-        Files.write(out.resolve("model.onnx"), int8 ? q.model().toByteArray() : fp32);
-        ObjectNode pruning = manifest.putObject("pruning");
+        Files.write(out.resolve("model.onnx"), int8 ? int8Bytes(q, cli) : fp32);
+        ObjectNode pruning = json.createObjectNode();
         pruning.put("method", method.cliName()).put("sparsity", pruner.sparsity());
         if (pruner.nmN() > 0) {
             pruning.put("n_m", pruner.nmN() + ":" + pruner.nmM());
@@ -149,6 +160,7 @@ public final class PruneModelCommand {
         pruning.put("linear_layers", r.layers().size()).put("weights", r.total()).put("pruned", r.pruned())
                 .put("achieved_sparsity", (double) r.pruned() / r.total());
         pruning.put("command", "prune-model " + String.join(" ", args));
+        staged.putPruning(pruning, r.pruned() == 0);
         String base = src.manifest.id().replaceAll("-q$", "");
         String pruned = r.pruned() == 0 ? "" : "-" + method.cliName()
                 + (pruner.nmN() > 0 ? "-" + pruner.nmN() + "of" + pruner.nmM() : "-" + Math.round(100 * sparsity));
@@ -158,7 +170,7 @@ public final class PruneModelCommand {
         manifest.put("description", (int8 ? "int8 (Shears' dynamic quantization) of " : "") + "fp32 " + base
                 + " with " + r.pruned() + " of " + r.total() + " linear-layer weights pruned (" + method.cliName() + "); " + headNote);
         if (int8) {
-            recordQuantization(manifest, q, fp32, r.pruned() > 0);
+            recordQuantization(manifest, q, fp32, r.pruned() > 0, cli);
         }
         writeManifest(json, out, manifest);
 
@@ -172,15 +184,29 @@ public final class PruneModelCommand {
         fitHead(cli, args, json, out, manifest);
     }
 
+    /**
+     * The int8 graph as written: with {@code --embeddings int8} the word-embedding table is stored as int8 rows too
+     * ({@link EmbeddingQuantization}, as in the published graph: about half the file), else it stays fp32.
+     */
+    private static byte[] int8Bytes(DynamicQuantization.Result q, CommandLine cli) {
+        return (int8Embeddings(cli) ? EmbeddingQuantization.quantize(q.model()) : q.model()).toByteArray();
+    }
+
+    private static boolean int8Embeddings(CommandLine cli) {
+        return cli.get("embeddings", "fp32").equals("int8");
+    }
+
     /** The manifest's record of an int8 quantization (and the serving mode it needs). */
     private static void recordQuantization(ObjectNode manifest, DynamicQuantization.Result q, byte[] fp32,
-            boolean zeroSetKept) {
+            boolean zeroSetKept, CommandLine cli) {
         manifest.put("rowwise_quantization", true);
         manifest.putObject("quantization")
                 .put("method", "dynamic int8 (Shears DynamicQuantization): DynamicQuantizeLinear + MatMulInteger + Cast + Mul")
                 .put("weights", "int8, symmetric (zero point 0), one scale per output channel, range +-"
                         + DynamicQuantization.REDUCED_RANGE + (zeroSetKept ? ", zero set kept exactly" : ""))
                 .put("activations", "uint8, one scale per tensor; per token when batched (rowwise_quantization)")
+                .put("embeddings", int8Embeddings(cli) ? "word table int8, symmetric, one scale per row (EmbeddingQuantization);"
+                        + " position and token-type tables fp32" : "fp32")
                 .put("fp32_model_sha256", ModelLocation.sha256(fp32))
                 .put("linear_layers", q.layers().size()).put("int8_zeros", q.int8Zeros())
                 .put("int8_sparsity", (double) q.int8Zeros() / q.weights())
@@ -210,16 +236,38 @@ public final class PruneModelCommand {
     }
 
     /** The source staged unpruned into OUT_DIR (model, tokenizer, manifest), so it can be loaded and tokenized. */
-    private record Staged(Source source, ObjectNode manifest) {
+    /**
+     * The source staged into OUT_DIR, the manifest being built for it, and the source directory's own {@code pruning}
+     * block when it was written by an earlier {@code prune-model} (null otherwise).
+     */
+    private record Staged(Source source, ObjectNode manifest, ObjectNode earlierPruning) {
         static Staged write(CommandLine cli, Path out, ObjectMapper json) throws IOException {
-            Files.createDirectories(out);
             Source src = Source.read(cli.positional.get(0), cli.get("manifest-template", OfflineModels.DEFAULT_MODEL));
+            Path sourceManifest = Path.of(cli.positional.get(0)).resolve(ModelManifest.FILE_NAME);
+            ObjectNode earlier = !cli.positional.get(0).startsWith("classpath:") && Files.isRegularFile(sourceManifest)
+                    && json.readTree(sourceManifest.toFile()).get("pruning") instanceof ObjectNode p ? p : null;
+            Files.createDirectories(out);
             Files.write(out.resolve("model.onnx"), src.model);
             Files.write(out.resolve("tokenizer.json"), src.tokenizer);
             ObjectNode manifest = json.valueToTree(src.manifest);
             manifest.put("rowwise_quantization", false);
             writeManifest(json, out, manifest);
-            return new Staged(src, manifest);
+            return new Staged(src, manifest, earlier);
+        }
+
+        /**
+         * Puts the pruning record: this run's {@code pruning} block, with the source's as its {@code source_pruning};
+         * when this run pruned nothing (it only quantizes or re-fits the head), the source's block stays the
+         * model's and this command is recorded in it as {@code then}.
+         */
+        void putPruning(ObjectNode pruning, boolean prunedNothing) {
+            if (earlierPruning == null) {
+                manifest.set("pruning", pruning);
+            } else if (prunedNothing) {
+                manifest.set("pruning", earlierPruning.deepCopy().put("then", pruning.get("command").asText()));
+            } else {
+                manifest.set("pruning", pruning.set("source_pruning", earlierPruning));
+            }
         }
     }
 
@@ -264,10 +312,10 @@ public final class PruneModelCommand {
         }
         byte[] fp32 = r.model().toByteArray();
         DynamicQuantization.Result q = int8 ? DynamicQuantization.quantize(r.model()) : null;
-        Files.write(out.resolve("model.onnx"), int8 ? q.model().toByteArray() : fp32);
+        Files.write(out.resolve("model.onnx"), int8 ? int8Bytes(q, cli) : fp32);
 
         ObjectNode manifest = staged.manifest();
-        ObjectNode pruning = manifest.putObject("pruning");
+        ObjectNode pruning = json.createObjectNode();
         pruning.put("method", STRUCTURED).put("mlp_keep", pruner.mlpKeep()).put("heads_keep", pruner.headsKeep())
                 .put("layers_drop", pruner.dropBlocks()).put("channel_step", pruner.channelStep())
                 .put("reconstruct", pruner.reconstruction().cliName());
@@ -293,6 +341,7 @@ public final class PruneModelCommand {
             }
         }
         pruning.put("command", "prune-model " + String.join(" ", args));
+        staged.putPruning(pruning, false);
         String base = staged.source().manifest.id().replaceAll("-q$", "");
         manifest.put("id", String.format(Locale.ROOT, "%s-structured-mlp%d-heads%d-drop%d%s", base,
                 Math.round(100 * pruner.mlpKeep()), Math.round(100 * pruner.headsKeep()), pruner.dropBlocks(),
@@ -302,7 +351,7 @@ public final class PruneModelCommand {
                 + r.linearWeightsBefore() + " linear-layer weights left (see pruning); " + (cli.get("head-data", null) != null
                 ? "sentence_head re-fitted for this model" : "sentence_head copied from the source, re-fit it for this model"));
         if (int8) {
-            recordQuantization(manifest, q, fp32, false);
+            recordQuantization(manifest, q, fp32, false, cli);
         }
         writeManifest(json, out, manifest);
 

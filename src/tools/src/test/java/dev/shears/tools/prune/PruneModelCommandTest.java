@@ -12,6 +12,7 @@ import dev.shears.onnx.encoder.OfflineModels;
 import dev.shears.onnx.RuntimeOptions;
 import dev.shears.tools.eval.EvaluateCommand;
 import dev.shears.onnx.graph.DynamicQuantization;
+import dev.shears.onnx.graph.EmbeddingQuantization;
 import dev.shears.onnx.graph.OnnxGraphBuilder;
 import dev.shears.onnx.prune.LinearLayers;
 import dev.shears.onnx.prune.Pruning;
@@ -35,6 +36,12 @@ class PruneModelCommandTest {
      * (its [CLS] vector is all zeros after the Relu).
      */
     static Path tinyEncoder(Path dir) throws Exception {
+        return tinyEncoder(dir, H);
+    }
+
+    /** {@link #tinyEncoder(Path)} {@code width} wide. */
+    static Path tinyEncoder(Path dir, int width) throws Exception {
+        final int H = width;
         OnnxGraphBuilder b = new OnnxGraphBuilder("tiny-encoder");
         b.input("input_ids", OnnxGraphBuilder.INT64, "batch", "seq");
         b.input("attention_mask", OnnxGraphBuilder.INT64, "batch", "seq");
@@ -62,8 +69,8 @@ class PruneModelCommandTest {
                  "files": {"model": {"path": "tiny.onnx", "sha256": "%s"},
                            "tokenizer": {"path": "tokenizer.json", "sha256": "%s"}},
                  "inputs": ["input_ids", "attention_mask"], "outputs": ["last_hidden_state"],
-                 "hidden_size": 8, "pooling": "mean", "normalize": true, "max_length": 32}
-                """.formatted(ModelLocation.sha256(graph), ModelLocation.sha256(tok)));
+                 "hidden_size": %d, "pooling": "mean", "normalize": true, "max_length": 32}
+                """.formatted(ModelLocation.sha256(graph), ModelLocation.sha256(tok), H));
         return dir;
     }
 
@@ -170,6 +177,71 @@ class PruneModelCommandTest {
                 assertTrue(cosine > 0.98, "per-token batched vs one per pass: " + cosine);
             }
         }
+    }
+
+    /**
+     * {@code --embeddings int8}: the word table (here 30522 x 40, above {@link EmbeddingQuantization#MIN_VALUES}) is
+     * stored as int8 rows with a scale each, the file shrinks by three quarters of the table, and the model embeds as the int8
+     * model with an fp32 table does.
+     */
+    @Test
+    void int8EmbeddingsShrinkTheFileAndKeepTheEmbeddings() throws Exception {
+        Path src = tinyEncoder(tmp.resolve("src"), 40);
+        Path fp32Table = tmp.resolve("fp32-table");
+        Path int8Table = tmp.resolve("int8-table");
+        PruneModelCommand.main(new String[] {src.toString(), fp32Table.toString(), "--method", "magnitude", "--sparsity", "0",
+                "--quantize", "int8"});
+        PruneModelCommand.main(new String[] {src.toString(), int8Table.toString(), "--method", "magnitude", "--sparsity", "0",
+                "--quantize", "int8", "--embeddings", "int8"});
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(int8Table.resolve("model.onnx")));
+        assertTrue(model.getGraph().getInitializerList().stream().noneMatch(t -> t.getName().equals("emb")), "fp32 table left");
+        long table = 30522L * 40;
+        long saved = Files.size(fp32Table.resolve("model.onnx")) - Files.size(int8Table.resolve("model.onnx"));
+        // 3 of every 4 bytes of the table, less one fp32 scale per row (and a few names)
+        assertTrue(saved > 3 * table - 4 * 30522 - 1000 && saved < 3 * table, "saved " + saved + " bytes of a " + 4 * table
+                + "-byte table");
+        JsonNode m = new ObjectMapper().readTree(int8Table.resolve("manifest.json").toFile());
+        assertTrue(m.path("quantization").path("embeddings").asText().startsWith("word table int8"), m.toString());
+        assertEquals("fp32", new ObjectMapper().readTree(fp32Table.resolve("manifest.json").toFile())
+                .path("quantization").path("embeddings").asText());
+        List<String> texts = List.of("where do cats sit?", "The cat sat on the mat.");
+        try (EncoderModel a = OfflineModels.encoder(fp32Table.toString());
+                EncoderModel b = OfflineModels.encoder(int8Table.toString())) {
+            float[][] x = a.embedTexts(texts);
+            float[][] y = b.embedTexts(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                double cosine = 0;
+                for (int d = 0; d < 40; d++) {
+                    cosine += x[i][d] * y[i][d];
+                }
+                assertTrue(cosine > 0.99, "int8 table vs fp32 table: " + cosine);
+            }
+        }
+    }
+
+    /**
+     * A prune-model directory as SRC keeps its record: pruning it again nests the source's block, and quantizing it
+     * without pruning keeps the source's block as the model's, with the new command added.
+     */
+    @Test
+    void aPrunedSourceKeepsItsPruningRecord() throws Exception {
+        Path src = tinyEncoder(tmp.resolve("src"));
+        Path half = tmp.resolve("half");
+        PruneModelCommand.main(new String[] {src.toString(), half.toString(), "--method", "magnitude", "--sparsity", "0.5"});
+        Path int8 = tmp.resolve("half-int8");
+        PruneModelCommand.main(new String[] {half.toString(), int8.toString(), "--method", "magnitude", "--sparsity", "0",
+                "--quantize", "int8"});
+        Path more = tmp.resolve("three-quarters");
+        PruneModelCommand.main(new String[] {half.toString(), more.toString(), "--method", "magnitude", "--sparsity", "0.75"});
+        ObjectMapper json = new ObjectMapper();
+        JsonNode quantized = json.readTree(int8.resolve("manifest.json").toFile()).path("pruning");
+        assertEquals(0.5, quantized.path("sparsity").asDouble());
+        assertEquals(64, quantized.path("pruned").asInt());
+        assertTrue(quantized.path("then").asText().contains("--quantize int8"), quantized.toString());
+        JsonNode again = json.readTree(more.resolve("manifest.json").toFile()).path("pruning");
+        assertEquals(0.75, again.path("sparsity").asDouble());
+        assertEquals(0.5, again.path("source_pruning").path("sparsity").asDouble());
+        assertTrue(json.readTree(half.resolve("manifest.json").toFile()).path("pruning").path("source_pruning").isMissingNode());
     }
 
     /** {@code evaluate --reference}: a model does not drift from itself, and a pruned one does. */
