@@ -106,8 +106,13 @@ public final class PruneModelCommand {
         boolean int8 = quantize.equals("int8");
         if (cli.get("method", null).equals(STRUCTURED)) {
             CommandLine.exitOnMisuse(USAGE, () -> structured(cli, args, int8));
-            return;
+        } else {
+            CommandLine.exitOnMisuse(USAGE, () -> unstructured(cli, args, int8));
         }
+    }
+
+    /** {@code --method magnitude|magnitude-global|wanda}: see {@link ModelPruner}. */
+    private static void unstructured(CommandLine cli, String[] args, boolean int8) throws Exception {
         PruneMethod method = PruneMethod.parse(cli.get("method", null));
         double sparsity = Double.parseDouble(cli.get("sparsity", "0.5"));
         double minKeep = Double.parseDouble(cli.get("min-keep", "0.1"));
@@ -128,8 +133,19 @@ public final class PruneModelCommand {
         Source src = staged.source();
         ObjectNode manifest = staged.manifest();
 
-        // 2. calibration statistics (Wanda only)
         ModelProto model = ModelProto.parseFrom(src.model);
+        ObjectNode sourceQuantization = staged.sourceManifest() != null
+                && staged.sourceManifest().get("quantization") instanceof ObjectNode n ? n : null;
+        if (sourceQuantization != null && LinearLayers.find(model.getGraph()).isEmpty()) {
+            requantizeEmbeddings(cli, args, json, staged, model, sourceQuantization);
+            return;
+        }
+        if (LinearLayers.find(model.getGraph()).isEmpty()) {
+            throw new IllegalArgumentException(cli.positional.get(0) + " has no float linear layer (MatMul or Gemm with an"
+                    + " initializer weight) to prune; an int8 graph cannot be pruned: use its fp32 source");
+        }
+
+        // 2. calibration statistics (Wanda only)
         Map<String, float[]> norms = null;
         ObjectNode calibration = json.createObjectNode();
         if (method == PruneMethod.WANDA) {
@@ -185,6 +201,46 @@ public final class PruneModelCommand {
     }
 
     /**
+     * SRC is already int8 (a {@code prune-model --quantize int8} directory: no float linear layer left, a
+     * {@code quantization} block): nothing can be pruned, and {@code --quantize int8} only stores the word table
+     * as int8 rows when {@code --embeddings int8} asks for it; the source's quantization record carries over.
+     */
+    private static void requantizeEmbeddings(CommandLine cli, String[] args, ObjectMapper json, Staged staged,
+            ModelProto model, ObjectNode sourceQuantization) throws IOException {
+        boolean nothingPruned = cli.get("nm", null) == null && Double.parseDouble(cli.get("sparsity", "0.5")) == 0;
+        if (!nothingPruned || !cli.get("quantize", "none").equals("int8")) {
+            throw new IllegalArgumentException(cli.positional.get(0) + " is already int8 (no float linear layer left): it"
+                    + " cannot be pruned; prune its fp32 graph, or use --sparsity 0 --quantize int8 --embeddings int8 to store"
+                    + " its word table as int8");
+        }
+        Path out = Path.of(cli.positional.get(1));
+        ModelProto written = int8Embeddings(cli) ? EmbeddingQuantization.quantize(model) : model;
+        Files.write(out.resolve("model.onnx"), written.toByteArray());
+        ObjectNode manifest = staged.manifest();
+        ObjectNode pruning = json.createObjectNode().put("method", "none").put("command", "prune-model " + String.join(" ", args));
+        staged.putPruning(pruning, true);
+        manifest.put("rowwise_quantization", true);
+        ObjectNode quantization = sourceQuantization.deepCopy();
+        if (int8Embeddings(cli)) {
+            quantization.put("embeddings", embeddingsRecord(cli));
+        }
+        manifest.set("quantization", quantization);
+        writeManifest(json, out, manifest);
+        try (EncoderModel check = OfflineModels.encoder(out.toString())) {
+            check.embedTexts(List.of("The written model loads and embeds."));
+        }
+        System.out.printf("int8 source, word table %s, %d -> %d bytes -> %s%n",
+                int8Embeddings(cli) ? "stored as int8" : "as it was", staged.source().model.length,
+                Files.size(out.resolve("model.onnx")), out);
+        fitHead(cli, args, json, out, manifest);
+    }
+
+    private static String embeddingsRecord(CommandLine cli) {
+        return int8Embeddings(cli) ? "word table int8, symmetric, one scale per row (EmbeddingQuantization);"
+                + " position and token-type tables fp32" : "fp32";
+    }
+
+    /**
      * The int8 graph as written: with {@code --embeddings int8} the word-embedding table is stored as int8 rows too
      * ({@link EmbeddingQuantization}, as in the published graph: about half the file), else it stays fp32.
      */
@@ -205,8 +261,7 @@ public final class PruneModelCommand {
                 .put("weights", "int8, symmetric (zero point 0), one scale per output channel, range +-"
                         + DynamicQuantization.REDUCED_RANGE + (zeroSetKept ? ", zero set kept exactly" : ""))
                 .put("activations", "uint8, one scale per tensor; per token when batched (rowwise_quantization)")
-                .put("embeddings", int8Embeddings(cli) ? "word table int8, symmetric, one scale per row (EmbeddingQuantization);"
-                        + " position and token-type tables fp32" : "fp32")
+                .put("embeddings", embeddingsRecord(cli))
                 .put("fp32_model_sha256", ModelLocation.sha256(fp32))
                 .put("linear_layers", q.layers().size()).put("int8_zeros", q.int8Zeros())
                 .put("int8_sparsity", (double) q.int8Zeros() / q.weights())
@@ -237,22 +292,23 @@ public final class PruneModelCommand {
 
     /** The source staged unpruned into OUT_DIR (model, tokenizer, manifest), so it can be loaded and tokenized. */
     /**
-     * The source staged into OUT_DIR, the manifest being built for it, and the source directory's own {@code pruning}
-     * block when it was written by an earlier {@code prune-model} (null otherwise).
+     * The source staged into OUT_DIR, the manifest being built for it, the source directory's own manifest as
+     * written (null for a classpath source or bare files), and its {@code pruning} block when it was written by an
+     * earlier {@code prune-model} (null otherwise).
      */
-    private record Staged(Source source, ObjectNode manifest, ObjectNode earlierPruning) {
+    private record Staged(Source source, ObjectNode manifest, ObjectNode sourceManifest, ObjectNode earlierPruning) {
         static Staged write(CommandLine cli, Path out, ObjectMapper json) throws IOException {
             Source src = Source.read(cli.positional.get(0), cli.get("manifest-template", OfflineModels.DEFAULT_MODEL));
             Path sourceManifest = Path.of(cli.positional.get(0)).resolve(ModelManifest.FILE_NAME);
-            ObjectNode earlier = !cli.positional.get(0).startsWith("classpath:") && Files.isRegularFile(sourceManifest)
-                    && json.readTree(sourceManifest.toFile()).get("pruning") instanceof ObjectNode p ? p : null;
+            ObjectNode raw = !cli.positional.get(0).startsWith("classpath:") && Files.isRegularFile(sourceManifest)
+                    && json.readTree(sourceManifest.toFile()) instanceof ObjectNode m ? m : null;
             Files.createDirectories(out);
             Files.write(out.resolve("model.onnx"), src.model);
             Files.write(out.resolve("tokenizer.json"), src.tokenizer);
             ObjectNode manifest = json.valueToTree(src.manifest);
             manifest.put("rowwise_quantization", false);
             writeManifest(json, out, manifest);
-            return new Staged(src, manifest, earlier);
+            return new Staged(src, manifest, raw, raw != null && raw.get("pruning") instanceof ObjectNode p ? p : null);
         }
 
         /**

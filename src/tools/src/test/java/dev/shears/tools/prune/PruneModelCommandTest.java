@@ -204,17 +204,32 @@ class PruneModelCommandTest {
         assertTrue(m.path("quantization").path("embeddings").asText().startsWith("word table int8"), m.toString());
         assertEquals("fp32", new ObjectMapper().readTree(fp32Table.resolve("manifest.json").toFile())
                 .path("quantization").path("embeddings").asText());
+        assertSameEmbeddings(fp32Table, int8Table);
+
+        // an int8 directory as SRC: nothing to prune, only its table is stored as int8, its records carry over
+        Path later = tmp.resolve("int8-table-later");
+        PruneModelCommand.main(new String[] {fp32Table.toString(), later.toString(), "--method", "magnitude", "--sparsity",
+                "0", "--quantize", "int8", "--embeddings", "int8"});
+        assertEquals(Files.size(int8Table.resolve("model.onnx")), Files.size(later.resolve("model.onnx")));
+        JsonNode l = new ObjectMapper().readTree(later.resolve("manifest.json").toFile());
+        assertEquals("tiny-int8", l.path("id").asText());
+        assertEquals(m.path("quantization").path("embeddings"), l.path("quantization").path("embeddings"));
+        assertEquals(m.path("quantization").path("linear_layers"), l.path("quantization").path("linear_layers"));
+        assertTrue(l.path("pruning").path("then").asText().contains("--embeddings int8"), l.toString());
+        assertSameEmbeddings(int8Table, later);
+    }
+
+    private static void assertSameEmbeddings(Path a, Path b) throws Exception {
         List<String> texts = List.of("where do cats sit?", "The cat sat on the mat.");
-        try (EncoderModel a = OfflineModels.encoder(fp32Table.toString());
-                EncoderModel b = OfflineModels.encoder(int8Table.toString())) {
-            float[][] x = a.embedTexts(texts);
-            float[][] y = b.embedTexts(texts);
+        try (EncoderModel x = OfflineModels.encoder(a.toString()); EncoderModel y = OfflineModels.encoder(b.toString())) {
+            float[][] u = x.embedTexts(texts);
+            float[][] v = y.embedTexts(texts);
             for (int i = 0; i < texts.size(); i++) {
                 double cosine = 0;
-                for (int d = 0; d < 40; d++) {
-                    cosine += x[i][d] * y[i][d];
+                for (int d = 0; d < u[i].length; d++) {
+                    cosine += u[i][d] * v[i][d];
                 }
-                assertTrue(cosine > 0.99, "int8 table vs fp32 table: " + cosine);
+                assertTrue(cosine > 0.99, a.getFileName() + " vs " + b.getFileName() + ": " + cosine);
             }
         }
     }
