@@ -43,10 +43,12 @@ import java.util.stream.Stream;
  * or {@code prune-model SRC OUT_DIR --method structured [--mlp-keep 0.5] [--heads-keep 1] [--layers-drop 0]
  * [--reconstruct layer] [--ridge 0.01] [--channel-step 32] [--calibration-sentences 1024]
  * [--distill-epochs 0] [--distill-sentences 8192] [--distill-lr 1e-4] [--distill-batch 32] [--distill-token-weight 1]
- * [--quantize int8 [--embeddings int8]] [--head-data ...] ...} to remove whole MLP channels, attention heads and
- * blocks of a BERT-style encoder ({@link StructuredPruner}); it verifies the reduced shapes instead of zeros. With
- * {@code --distill-epochs N} the pruned fp32 encoder is then trained toward the source on WikiQA-train questions
- * and sentences ({@link EncoderDistillation}, DJL on PyTorch's CPU runtime) before quantization.
+ * [--distill-texts served|sentences] [--quantize int8 [--embeddings int8]] [--head-data ...] ...} to remove whole
+ * MLP channels, attention heads and blocks of a BERT-style encoder ({@link StructuredPruner}); it verifies the
+ * reduced shapes instead of zeros. With {@code --distill-epochs N} the pruned fp32 encoder is then trained toward
+ * the source on WikiQA-train questions and sentences ({@link EncoderDistillation}, DJL on PyTorch's CPU runtime)
+ * before quantization; the sentences as the bi-encoder serves them ("Title. sentence"), or bare with
+ * {@code --distill-texts sentences} (as before).
  *
  * <p>SRC is a model location with a manifest (directory or {@code classpath:models/ID}), or a directory holding
  * one {@code *.onnx} and one {@code *tokenizer.json} (e.g. the files of the fp32 LangChain4j bge jar), whose
@@ -79,7 +81,7 @@ public final class PruneModelCommand {
             + " [--layers-drop 0] [--reconstruct none|layer|layer-sequential|source] [--ridge 0.01] [--channel-step 32]"
             + " [--calibration WikiQA-train.tsv.gz] [--calibration-sentences 1024] [--distill-epochs 0]"
             + " [--distill-sentences 8192] [--distill-lr 1e-4] [--distill-batch 32] [--distill-token-weight 1]"
-            + " [--quantize int8 [--embeddings fp32|int8]] [--head-data ...] [--manifest-template ...]\n"
+            + " [--distill-texts served|sentences] [--quantize int8 [--embeddings fp32|int8]] [--head-data ...] [--manifest-template ...]\n"
             + "  structured: each block keeps the given share of MLP channels and of attention heads (most important by"
             + " |W| x input norm), the blocks that change the hidden state least are removed, and the projections"
             + " after removed channels/heads are re-fitted by ridge least squares on calibration activations"
@@ -95,7 +97,7 @@ public final class PruneModelCommand {
         CommandLine cli = new CommandLine(args, List.of("method", "sparsity", "nm", "min-keep", "calibration",
                 "calibration-sentences", "quantize", "head-data", "target-answer-kept", "manifest-template", "mlp-keep",
                 "heads-keep", "layers-drop", "reconstruct", "ridge", "channel-step", "distill-epochs", "distill-sentences",
-                "distill-lr", "distill-batch", "distill-token-weight", "embeddings"));
+                "distill-lr", "distill-batch", "distill-token-weight", "distill-texts", "embeddings"));
         String quantize = cli.get("quantize", "none");
         String embeddings = cli.get("embeddings", "fp32");
         if (cli.positional.size() != 2 || cli.get("method", null) == null || !List.of("none", "int8").contains(quantize)
@@ -427,7 +429,11 @@ public final class PruneModelCommand {
             int epochs, ObjectNode record) throws IOException {
         Path data = Path.of(cli.get("calibration", "../shared/datasets/wikiqa/WikiQA-train.tsv.gz"));
         int count = Integer.parseInt(cli.get("distill-sentences", "8192"));
-        List<List<String>> texts = firstGroups(data, count + DISTILL_HELD_OUT);
+        String form = cli.get("distill-texts", "served");
+        if (!List.of("served", "sentences").contains(form)) {
+            throw new IllegalArgumentException("--distill-texts must be served or sentences, was " + form);
+        }
+        List<List<String>> texts = firstGroups(data, count + DISTILL_HELD_OUT, form.equals("served"));
         List<List<long[]>> groups = new ArrayList<>();
         try (EncoderModel encoder = OfflineModels.encoder(staged.toString())) {
             for (List<String> group : texts) {
@@ -452,8 +458,8 @@ public final class PruneModelCommand {
                 .put("texts", train.size()).put("held_out", heldOut.stream().mapToInt(List::size).sum())
                 .put("held_out_questions", heldOut.size())
                 .put("selection", "questions and distinct answer-candidate sentences in file order (a group: a question, then"
-                        + " its sentences not seen before), no title; the trailing groups of the last " + DISTILL_HELD_OUT
-                        + " texts held out")
+                        + " its sentences not seen before), " + (form.equals("served") ? "each as served: \"Title. sentence\""
+                        : "no title") + "; the trailing groups of the last " + DISTILL_HELD_OUT + " texts held out")
                 .put("loss", "1 - cos([CLS] states) + token_weight x mean over real tokens of 1 - cos(last hidden states),"
                         + " teacher = the source encoder, embeddings frozen")
                 .put("settings", settings.describe()).put("steps", d.steps()).put("train_seconds", Math.round(d.trainSeconds()))
@@ -581,9 +587,10 @@ public final class PruneModelCommand {
 
     /**
      * Up to {@code count} distinct texts of {@code data} in file order, grouped: each question (also when seen before)
-     * followed by those of its non-blank sentences not seen before; a group holds at least its question.
+     * followed by those of its non-blank sentences not seen before; a group holds at least its question. With
+     * {@code served}, a sentence is what the bi-encoder embeds when serving it: "Title. sentence".
      */
-    private static List<List<String>> firstGroups(Path data, int count) throws IOException {
+    private static List<List<String>> firstGroups(Path data, int count, boolean served) throws IOException {
         Set<String> seen = new LinkedHashSet<>();
         List<List<String>> out = new ArrayList<>();
         for (WikiQa.Question q : WikiQa.read(data)) {
@@ -592,7 +599,9 @@ public final class PruneModelCommand {
             }
             List<String> group = new ArrayList<>(List.of(q.question()));
             seen.add(q.question());
-            q.sentences().stream().filter(s -> seen.size() < count && !s.isBlank() && seen.add(s)).forEach(group::add);
+            String prefix = served && q.title() != null && !q.title().isBlank() ? q.title().strip() + ". " : "";
+            q.sentences().stream().filter(s -> !s.isBlank()).map(s -> prefix + s)
+                    .filter(s -> seen.size() < count && seen.add(s)).forEach(group::add);
             out.add(group);
         }
         return out;
