@@ -136,13 +136,12 @@ public final class PruneModelCommand {
         ObjectNode manifest = staged.manifest();
 
         ModelProto model = ModelProto.parseFrom(src.model);
-        ObjectNode sourceQuantization = staged.sourceManifest() != null
-                && staged.sourceManifest().get("quantization") instanceof ObjectNode n ? n : null;
-        if (sourceQuantization != null && LinearLayers.find(model.getGraph()).isEmpty()) {
-            requantizeEmbeddings(cli, args, json, staged, model, sourceQuantization);
-            return;
-        }
         if (LinearLayers.find(model.getGraph()).isEmpty()) {
+            ObjectNode sourceQuantization = staged.sourceBlock("quantization");
+            if (sourceQuantization != null) {
+                requantizeEmbeddings(cli, args, json, staged, model, sourceQuantization);
+                return;
+            }
             throw new IllegalArgumentException(cli.positional.get(0) + " has no float linear layer (MatMul or Gemm with an"
                     + " initializer weight) to prune; an int8 graph cannot be pruned: use its fp32 source");
         }
@@ -292,13 +291,12 @@ public final class PruneModelCommand {
                 fitted.atThreshold().compression());
     }
 
-    /** The source staged unpruned into OUT_DIR (model, tokenizer, manifest), so it can be loaded and tokenized. */
     /**
-     * The source staged into OUT_DIR, the manifest being built for it, the source directory's own manifest as
-     * written (null for a classpath source or bare files), and its {@code pruning} block when it was written by an
-     * earlier {@code prune-model} (null otherwise).
+     * The source staged unpruned into OUT_DIR (model, tokenizer, manifest), so it can be loaded and tokenized; the
+     * manifest being built for it; and the source directory's own manifest as written (null for a classpath source
+     * or bare files), whose blocks an earlier {@code prune-model} wrote.
      */
-    private record Staged(Source source, ObjectNode manifest, ObjectNode sourceManifest, ObjectNode earlierPruning) {
+    private record Staged(Source source, ObjectNode manifest, ObjectNode sourceManifest) {
         static Staged write(CommandLine cli, Path out, ObjectMapper json) throws IOException {
             Source src = Source.read(cli.positional.get(0), cli.get("manifest-template", OfflineModels.DEFAULT_MODEL));
             Path sourceManifest = Path.of(cli.positional.get(0)).resolve(ModelManifest.FILE_NAME);
@@ -310,7 +308,12 @@ public final class PruneModelCommand {
             ObjectNode manifest = json.valueToTree(src.manifest);
             manifest.put("rowwise_quantization", false);
             writeManifest(json, out, manifest);
-            return new Staged(src, manifest, raw, raw != null && raw.get("pruning") instanceof ObjectNode p ? p : null);
+            return new Staged(src, manifest, raw);
+        }
+
+        /** The source manifest's {@code name} block, or null. */
+        ObjectNode sourceBlock(String name) {
+            return sourceManifest != null && sourceManifest.get(name) instanceof ObjectNode block ? block : null;
         }
 
         /**
@@ -319,6 +322,7 @@ public final class PruneModelCommand {
          * model's and this command is recorded in it as {@code then}.
          */
         void putPruning(ObjectNode pruning, boolean prunedNothing) {
+            ObjectNode earlierPruning = sourceBlock("pruning");
             if (earlierPruning == null) {
                 manifest.set("pruning", pruning);
             } else if (prunedNothing) {
@@ -347,6 +351,10 @@ public final class PruneModelCommand {
 
     /** {@code --method structured}: see {@link StructuredPruner}. */
     private static void structured(CommandLine cli, String[] args, boolean int8) throws Exception {
+        String distillTexts = cli.get("distill-texts", "served");
+        if (!List.of("served", "sentences").contains(distillTexts)) {
+            throw new IllegalArgumentException("--distill-texts must be served or sentences, was " + distillTexts);
+        }
         StructuredPruner pruner = new StructuredPruner(Double.parseDouble(cli.get("mlp-keep", "1")),
                 Double.parseDouble(cli.get("heads-keep", "1")), Integer.parseInt(cli.get("layers-drop", "0")),
                 Integer.parseInt(cli.get("channel-step", "32")),
@@ -430,9 +438,6 @@ public final class PruneModelCommand {
         Path data = Path.of(cli.get("calibration", "../shared/datasets/wikiqa/WikiQA-train.tsv.gz"));
         int count = Integer.parseInt(cli.get("distill-sentences", "8192"));
         String form = cli.get("distill-texts", "served");
-        if (!List.of("served", "sentences").contains(form)) {
-            throw new IllegalArgumentException("--distill-texts must be served or sentences, was " + form);
-        }
         List<List<String>> texts = firstGroups(data, count + DISTILL_HELD_OUT, form.equals("served"));
         List<List<long[]>> groups = new ArrayList<>();
         try (EncoderModel encoder = OfflineModels.encoder(staged.toString())) {
@@ -476,7 +481,6 @@ public final class PruneModelCommand {
                 .put("question_sentence_cosine_error", h.pairCosineError()).put("rank_correlation", h.rankCorrelation())
                 .put("same_top_sentence", h.sameTop());
     }
-
 
     /**
      * The written model loads and embeds to finite values of the hidden size, and every remaining block has exactly
@@ -573,14 +577,13 @@ public final class PruneModelCommand {
     }
 
     static List<String> calibrationSentences(Path data, int count) throws IOException {
-        return firstTexts(data, count);
-    }
-
-    /** The first {@code count} distinct non-blank answer-candidate sentences of a WikiQA file in file order. */
-    private static List<String> firstTexts(Path data, int count) throws IOException {
         Set<String> out = new LinkedHashSet<>();
         for (WikiQa.Question q : WikiQa.read(data)) {
-            q.sentences().stream().filter(s -> out.size() < count && !s.isBlank()).forEach(out::add);
+            for (String s : q.sentences()) {
+                if (out.size() < count && !s.isBlank()) {
+                    out.add(s);
+                }
+            }
         }
         return List.copyOf(out);
     }
