@@ -1,7 +1,17 @@
 package dev.shears.onnx;
 
+import dev.shears.inference.InferenceException;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 
 /**
@@ -58,6 +68,58 @@ public abstract class OnnxModel implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new ModelLoadException("model '" + manifest.id() + "' does not match its manifest: " + String.join("; ", problems));
         }
+    }
+
+    /**
+     * Every float output of a padded batch of two short sequences, flattened: what the graph computes, to compare a
+     * rewritten graph with the one it came from before it serves.
+     */
+    Map<String, float[]> probe() {
+        List<long[]> batch = List.of(new long[] {clsId, sepId}, new long[] {clsId, sepId, sepId});
+        Map<String, float[]> outputs = new TreeMap<>();
+        try (EncoderInputs inputs = EncoderInputs.of(batch, 3, inputNames);
+                OrtSession.Result result = session.run(inputs.tensors())) {
+            for (Map.Entry<String, OnnxValue> e : result) {
+                if (e.getValue() instanceof OnnxTensor t && t.getInfo().type == OnnxJavaType.FLOAT) {
+                    FloatBuffer values = t.getFloatBuffer();
+                    float[] v = new float[values.remaining()];
+                    values.get(v);
+                    outputs.put(e.getKey(), v);
+                }
+            }
+            return outputs;
+        } catch (OrtException e) {
+            throw new InferenceException("model '" + manifest.id() + "' cannot run a batch of two: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Why a rewritten graph's {@link #probe} does not match its source's, or null when every output has the same
+     * size and a cosine of at least {@code minCosine} to the source's (not exact: a graph that quantizes activations
+     * per pass can round one of them a step apart).
+     */
+    static String probeMismatch(Map<String, float[]> source, Map<String, float[]> rewritten, double minCosine) {
+        if (!source.keySet().equals(rewritten.keySet())) {
+            return "outputs " + rewritten.keySet() + " instead of " + source.keySet();
+        }
+        for (Map.Entry<String, float[]> e : source.entrySet()) {
+            float[] a = e.getValue();
+            float[] b = rewritten.get(e.getKey());
+            if (a.length != b.length) {
+                return "output '" + e.getKey() + "' has " + b.length + " values instead of " + a.length;
+            }
+            double dot = 0, na = 0, nb = 0;
+            for (int i = 0; i < a.length; i++) {
+                dot += (double) a[i] * b[i];
+                na += (double) a[i] * a[i];
+                nb += (double) b[i] * b[i];
+            }
+            double cosine = na == 0 && nb == 0 ? 1 : dot / Math.sqrt(na * nb);
+            if (!(cosine >= minCosine)) {
+                return String.format(Locale.ROOT, "output '%s' has cosine %.4f to the source graph's", e.getKey(), cosine);
+            }
+        }
+        return null;
     }
 
     @Override

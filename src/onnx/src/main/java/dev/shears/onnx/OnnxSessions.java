@@ -1,5 +1,7 @@
 package dev.shears.onnx;
 
+import dev.shears.onnx.graph.SkipLayerNormFusion;
+
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -12,6 +14,8 @@ import java.util.logging.Logger;
 public final class OnnxSessions {
 
     private static final Logger LOG = Logger.getLogger(OnnxSessions.class.getName());
+    /** Agreement a rewritten graph must show with its source on the load-time probe (int8 rounding allows a little less than 1). */
+    private static final double PROBE_MIN_COSINE = 0.99;
 
     private OnnxSessions() {}
 
@@ -60,16 +64,47 @@ public final class OnnxSessions {
      * {@code factory}. If opening the session or the factory fails, the tokenizer and session are closed before
      * the exception propagates; on success the returned object owns both.
      */
-    public static <T> T openWithTokenizer(ModelManifest manifest, byte[] model, byte[] tokenizerJson, RuntimeOptions options,
+    public static <T extends OnnxModel> T openWithTokenizer(ModelManifest manifest, byte[] model, byte[] tokenizerJson, RuntimeOptions options,
             ModelFactory<T> factory) {
         return openWithTokenizer(manifest, model, model, tokenizerJson, options, factory);
     }
 
     /**
      * As above, running {@code graph} (a rewrite of {@code verifiedModel}) while the checksum that identifies the
-     * model stays the sha256 of the verified file.
+     * model stays the sha256 of the verified file. On the CPU the graph's residual layer norms are fused
+     * ({@link SkipLayerNormFusion}: ONNX Runtime's own layer norm kernel is about ten times slower), and the fused
+     * graph serves only if it computes what the graph computes on a padded batch of two; otherwise the graph serves
+     * as it is, with a warning.
      */
-    public static <T> T openWithTokenizer(ModelManifest manifest, byte[] verifiedModel, byte[] graph, byte[] tokenizerJson,
+    public static <T extends OnnxModel> T openWithTokenizer(ModelManifest manifest, byte[] verifiedModel, byte[] graph,
+            byte[] tokenizerJson, RuntimeOptions options, ModelFactory<T> factory) {
+        T plain = open(manifest, verifiedModel, graph, tokenizerJson, options, factory);
+        SkipLayerNormFusion.Result fused = options.cuda() ? null : SkipLayerNormFusion.fuse(graph);
+        if (fused == null || fused.fused() == 0) {
+            return plain;
+        }
+        T candidate = null;
+        String problem;
+        try {
+            candidate = open(manifest, verifiedModel, fused.model(), tokenizerJson, options, factory);
+            problem = OnnxModel.probeMismatch(plain.probe(), candidate.probe(), PROBE_MIN_COSINE);
+        } catch (RuntimeException e) {
+            problem = e.getMessage();
+        }
+        if (problem == null) {
+            plain.close();
+            LOG.info("model '" + manifest.id() + "': " + fused.fused() + " residual layer norms run as SkipLayerNormalization");
+            return candidate;
+        }
+        if (candidate != null) {
+            candidate.close();
+        }
+        LOG.warning("model '" + manifest.id() + "': its graph with fused layer norms does not compute the same (" + problem
+                + "); serving it unfused");
+        return plain;
+    }
+
+    private static <T> T open(ModelManifest manifest, byte[] verifiedModel, byte[] graph, byte[] tokenizerJson,
             RuntimeOptions options, ModelFactory<T> factory) {
         TextTokenizer tokenizer = TextTokenizer.fromJson(tokenizerJson, manifest.id());
         OrtSession session = null;
@@ -103,7 +138,7 @@ public final class OnnxSessions {
         String spin = options.allowSpinning() ? "1" : "0";
         so.addConfigEntry("session.intra_op.allow_spinning", spin);
         so.addConfigEntry("session.inter_op.allow_spinning", spin);
-        if ("cuda".equalsIgnoreCase(options.device())) {
+        if (options.cuda()) {
             try {
                 so.addCUDA();
                 LOG.info("model '" + modelId + "': CUDA execution provider enabled");

@@ -22,6 +22,10 @@ public record RuntimeOptions(int intraOpThreads, int interOpThreads, String opti
         return new RuntimeOptions(intraOpThreads, 1, "all", false, "cpu");
     }
 
+    public boolean cuda() {
+        return "cuda".equalsIgnoreCase(device);
+    }
+
     /** The same settings on {@code device} ({@code cpu} or {@code cuda}). */
     public RuntimeOptions onDevice(String device) {
         return new RuntimeOptions(intraOpThreads, interOpThreads, optimization, allowSpinning, device);
