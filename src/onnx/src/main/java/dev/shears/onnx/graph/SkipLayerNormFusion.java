@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -149,9 +150,11 @@ public final class SkipLayerNormFusion {
         private static NodeProto skipLayerNorm(NodeProto add, Fusion f) {
             NodeProto.Builder n = NodeProto.newBuilder().setOpType("SkipLayerNormalization").setDomain(DOMAIN)
                     .setName(f.output() + "_shears_skip_layer_norm")
-                    .addInput(add.getInput(0)).addInput(add.getInput(1)).addInput(f.gamma()).addInput(f.beta() == null ? "" : f.beta())
+                    .addInput(add.getInput(0)).addInput(add.getInput(1)).addInput(f.gamma())
+                    .addInput(f.beta() == null ? "" : f.beta())
                     .addOutput(f.output())
-                    .addAttribute(AttributeProto.newBuilder().setName("epsilon").setType(AttributeProto.AttributeType.FLOAT).setF(f.epsilon()));
+                    .addAttribute(AttributeProto.newBuilder().setName("epsilon").setType(AttributeProto.AttributeType.FLOAT)
+                            .setF(f.epsilon()));
             if (f.keepSum()) {
                 n.addOutput("").addOutput("").addOutput(add.getOutput(0));
             }
@@ -195,8 +198,8 @@ public final class SkipLayerNormFusion {
             }
             Integer pow = users.stream().filter(u -> nodes.get(u).getOpType().equals("Pow")).findFirst().orElse(null);
             Integer div = users.stream().filter(u -> nodes.get(u).getOpType().equals("Div")).findFirst().orElse(null);
-            if (pow == null || div == null || !nodes.get(pow).getInput(0).equals(centered) || !Float.valueOf(2f).equals(scalar(nodes.get(pow).getInput(1)))
-                    || !nodes.get(div).getInput(0).equals(centered)) {
+            if (pow == null || div == null || !nodes.get(pow).getInput(0).equals(centered)
+                    || !Float.valueOf(2f).equals(scalar(nodes.get(pow).getInput(1))) || !nodes.get(div).getInput(0).equals(centered)) {
                 return null;
             }
             Integer r2 = only(nodes.get(pow).getOutput(0), "ReduceMean");
@@ -237,7 +240,8 @@ public final class SkipLayerNormFusion {
                     return null;
                 }
             }
-            boolean keepSum = graphOutputs.contains(x) || consumers.getOrDefault(x, List.of()).stream().anyMatch(c -> !norm.contains(c));
+            boolean keepSum = graphOutputs.contains(x)
+                    || consumers.getOrDefault(x, List.of()).stream().anyMatch(c -> !norm.contains(c));
             return new Fusion(add, norm, gamma, beta, epsilon, output, keepSum);
         }
 
@@ -267,8 +271,7 @@ public final class SkipLayerNormFusion {
             if (intAttribute(n, "keepdims", 1) != 1) {
                 return false;
             }
-            List<Long> axes = n.getAttributeList().stream().filter(a -> a.getName().equals("axes")).findFirst()
-                    .map(AttributeProto::getIntsList).orElse(null);
+            List<Long> axes = attribute(n, "axes").map(AttributeProto::getIntsList).orElse(null);
             if (axes == null && n.getInputCount() > 1) { // opset 18: axes as an input
                 TensorProto t = tensor(n.getInput(1));
                 axes = t == null ? null : t.getInt64DataCount() > 0 ? t.getInt64DataList() : longs(t);
@@ -290,13 +293,16 @@ public final class SkipLayerNormFusion {
         /** The value of a one-element float constant or initializer, or null. */
         private Float scalar(String name) {
             TensorProto t = tensor(name);
-            if (t == null || t.getDataType() != TensorProto.DataType.FLOAT_VALUE || t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, (a, b) -> a * b) != 1) {
+            long elements = t == null ? 0 : t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, (a, b) -> a * b);
+            if (t == null || t.getDataType() != TensorProto.DataType.FLOAT_VALUE || elements != 1) {
                 return null;
             }
             if (t.getFloatDataCount() == 1) {
                 return t.getFloatData(0);
             }
-            return t.getRawData().size() == Float.BYTES ? t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getFloat() : null;
+            return t.getRawData().size() == Float.BYTES
+                    ? t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getFloat()
+                    : null;
         }
 
         private static List<Long> longs(TensorProto t) {
@@ -309,11 +315,15 @@ public final class SkipLayerNormFusion {
         }
 
         private static long intAttribute(NodeProto n, String name, long fallback) {
-            return n.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst().map(AttributeProto::getI).orElse(fallback);
+            return attribute(n, name).map(AttributeProto::getI).orElse(fallback);
         }
 
         private static float floatAttribute(NodeProto n, String name, float fallback) {
-            return n.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst().map(AttributeProto::getF).orElse(fallback);
+            return attribute(n, name).map(AttributeProto::getF).orElse(fallback);
+        }
+
+        private static Optional<AttributeProto> attribute(NodeProto n, String name) {
+            return n.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst();
         }
     }
 }

@@ -20,6 +20,7 @@ import dev.shears.onnx.ModelLocation;
 import dev.shears.onnx.ModelManifest;
 import dev.shears.onnx.OnnxSessions;
 import dev.shears.onnx.graph.RowwiseQuantization;
+import dev.shears.onnx.graph.SkipLayerNormFusion;
 import dev.shears.onnx.RuntimeOptions;
 import java.io.InputStream;
 import java.net.URI;
@@ -48,10 +49,12 @@ import java.util.function.IntConsumer;
  * every passage sentence ("title. sentence") embedded once.
  *
  * <ol>
- *   <li>raw ONNX Runtime {@code run()} on pre-built tensors: (a) what Shears serves on a CPU, the published
- *       graph one sequence per run on single-threaded sessions, one thread per core; (b) the published graph on
- *       length-sorted batches of 32 with a 2-thread session (fastest, but per-batch activation quantization
- *       lets batch-mates move results); (c) the per-token quantized rewrite (batch-invariant) as (b)
+ *   <li>raw ONNX Runtime {@code run()} on pre-built tensors: (a) the published graph as it is, one sequence per
+ *       run on single-threaded sessions, one thread per core (how Shears served it until its layer norms were
+ *       fused); (b) the published graph on length-sorted batches of 32 with a 2-thread session (per-batch
+ *       activation quantization lets batch-mates move results); (c) the per-token quantized rewrite
+ *       (batch-invariant) as (b); (d) as (a) with the layer norms fused ({@link SkipLayerNormFusion}): what
+ *       Shears serves on a CPU now
  *   <li>Shears in-process: {@link ContextPruner#prune} per question, cache off
  *   <li>Shears over HTTP: the packaged service in its own process, N concurrent clients (HTTP/1.1), one
  *       passage per request, cache off
@@ -68,9 +71,10 @@ import java.util.function.IntConsumer;
  * </pre>
  * Arguments: dataset, HTTP clients (default 4), rounds (default 3). Not part of CI.
  *
- * <p>With {@code --encoders LOCATION,...} it compares encoders instead: path 1a (what Shears serves on a CPU)
+ * <p>With {@code --encoders LOCATION,...} it compares encoders instead: path 1d (what Shears serves on a CPU)
  * for the published graph and for each model directory's graph as that directory is served with
- * {@code max-batch-size} 1, interleaved the same way, each as a ratio to the published graph within a round.
+ * {@code max-batch-size} 1, and 1a for the published graph as it is, interleaved the same way, each as a ratio
+ * to the published graph as served within a round.
  * The models must use the published tokenizer. For pruned and quantized variants of bge-small.
  *
  * <p>With {@code --server-model LOCATION} the server of path 3 serves that model instead of the default, so path
@@ -78,6 +82,9 @@ import java.util.function.IntConsumer;
  * sentences (paths 1, 2 and 4 stay on the published model).
  */
 public final class ThroughputBench {
+
+    /** Path 1d: what Shears serves on a CPU since its layer norms are fused; 1a is the published graph as it is. */
+    private static final String FUSED = "1d raw ORT, layer norms fused, 1 seq/run";
 
     public record Work(List<String> queries, List<List<String>> passageInputs, List<Document> documents, int sentences) {}
 
@@ -108,6 +115,7 @@ public final class ThroughputBench {
                 OrtSession single = OnnxSessions.open(modelBytes(), RuntimeOptions.cpu(1), "bench-single");
                 OrtSession published = OnnxSessions.open(modelBytes(), twoThreads, "bench-published");
                 OrtSession perToken = OnnxSessions.open(RowwiseQuantization.rewrite(modelBytes()), twoThreads, "bench-per-token");
+                OrtSession fused = OnnxSessions.open(SkipLayerNormFusion.fuse(modelBytes()).model(), RuntimeOptions.cpu(1), "bench-fused");
                 Server server = Server.start(work, cli.get("server-model", null))) {
             List<List<long[]>> sorted32 = sortedBatches(encoder, work, 32);
             List<List<long[]>> singles = sortedBatches(encoder, work, 1);
@@ -124,6 +132,7 @@ public final class ThroughputBench {
             paths.put("1a raw ORT, published, 1 seq/run, " + cores + " threads", () -> runRaw(single, singles, cores));
             paths.put("1b raw ORT, published, sorted batches of 32", () -> runRaw(published, sorted32, 1));
             paths.put("1c raw ORT, per-token rewrite, sorted 32", () -> runRaw(perToken, sorted32, 1));
+            paths.put(FUSED, () -> runRaw(fused, singles, cores));
             paths.put("2  Shears in-process (pruner API)", () -> timed(() -> {
                 List<Double> lat = new ArrayList<>();
                 for (int i = 0; i < work.documents().size(); i++) {
@@ -155,13 +164,15 @@ public final class ThroughputBench {
     /** Path 1a for the published graph and for each model location, interleaved; ratios to the published. */
     static void compareEncoders(Work work, List<String> locations, int rounds) throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
-        String published = "published int8 (" + OfflineModels.DEFAULT_MODEL + ")";
+        String unfused = "published int8 (" + OfflineModels.DEFAULT_MODEL + "), graph as published";
+        String published = "published int8 (" + OfflineModels.DEFAULT_MODEL + "), as served";
         Map<String, OrtSession> sessions = new LinkedHashMap<>();
         List<List<long[]>> singles;
         try (EncoderModel encoder = OfflineModels.encoder(OfflineModels.DEFAULT_MODEL)) {
             singles = sortedBatches(encoder, work, 1);
             String tokenizer = encoder.manifest().file(ModelManifest.TOKENIZER).sha256();
-            sessions.put(published, OnnxSessions.open(modelBytes(), RuntimeOptions.cpu(1), "bench-published"));
+            sessions.put(unfused, OnnxSessions.open(modelBytes(), RuntimeOptions.cpu(1), "bench-published"));
+            sessions.put(published, OnnxSessions.open(SkipLayerNormFusion.fuse(modelBytes()).model(), RuntimeOptions.cpu(1), "bench-served"));
             for (String location : locations) {
                 ModelLocation loc = ModelLocation.parse(location);
                 ModelManifest m = loc.manifest();
@@ -169,11 +180,13 @@ public final class ThroughputBench {
                     throw new IllegalArgumentException(location + " does not use the published tokenizer");
                 }
                 sessions.put(m.id() + " (" + location + ")",
-                        OnnxSessions.open(loc.readVerified(m, ModelManifest.MODEL), RuntimeOptions.cpu(1), "bench-" + m.id()));
+                        OnnxSessions.open(SkipLayerNormFusion.fuse(loc.readVerified(m, ModelManifest.MODEL)).model(), RuntimeOptions.cpu(1),
+                                "bench-" + m.id()));
             }
         }
         long tokens = singles.stream().flatMap(List::stream).mapToLong(a -> a.length).sum();
-        System.out.printf(Locale.ROOT, "path 1a (one sequence per run, %d threads on a single-threaded session) per encoder%n", cores);
+        System.out.printf(Locale.ROOT, "path 1d (one sequence per run, %d threads on a single-threaded session, layer norms fused"
+                + " as served; 1a for the graph as published) per encoder%n", cores);
         Map<String, List<Pass>> passes = new LinkedHashMap<>();
         try {
             for (int round = -1; round < rounds; round++) { // round -1 warms every session up
@@ -198,7 +211,7 @@ public final class ThroughputBench {
                             .map(p -> String.format(Locale.ROOT, "%.1f", sequences / p.seconds())).toList());
         }
         System.out.printf(Locale.ROOT, "(%d sequences, %d tokens per pass; ratio = median over %d rounds of the within-round"
-                + " throughput ratio to the published graph)%n", sequences, tokens, rounds);
+                + " throughput ratio to the published graph as served)%n", sequences, tokens, rounds);
     }
 
     /** Times {@code work} as one pass. */
@@ -396,14 +409,15 @@ public final class ThroughputBench {
         // ratio of throughputs = inverse ratio of seconds, per round
         String served = names.get(0);
         String batched = names.get(1);
-        String inProcess = names.get(3);
-        String overHttp = names.get(4);
-        String lc4j = names.get(5);
+        String inProcess = names.get(4);
+        String overHttp = names.get(5);
+        String lc4j = names.get(6);
         System.out.printf(Locale.ROOT, "%nratios (median over rounds of the ratio within a round): 2/1a %.2f  3/1a %.2f  3/4 %.2f"
-                        + "  |  3/1b %.2f  1a/4 %.2f  (tokens per pass %d, sequences %d)%n",
+                        + "  |  3/1d %.2f  1d/1a %.2f  3/1b %.2f  1a/4 %.2f  1d/4 %.2f  (tokens per pass %d, sequences %d)%n",
                 ratio(passes, inProcess, served), ratio(passes, overHttp, served), ratio(passes, overHttp, lc4j),
-                ratio(passes, overHttp, batched), ratio(passes, served, lc4j), tokens, sequences);
-        for (String name : List.of(overHttp, served, lc4j)) {
+                ratio(passes, overHttp, FUSED), ratio(passes, FUSED, served), ratio(passes, overHttp, batched),
+                ratio(passes, served, lc4j), ratio(passes, FUSED, lc4j), tokens, sequences);
+        for (String name : List.of(overHttp, served, FUSED, lc4j)) {
             System.out.printf(Locale.ROOT, "  %s per round, sent/s:%s%n", name.substring(0, 2).strip(), passes.get(name).stream()
                     .map(p -> String.format(Locale.ROOT, " %.1f", sentences / p.seconds())).reduce("", String::concat));
         }
