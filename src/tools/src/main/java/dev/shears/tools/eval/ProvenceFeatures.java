@@ -11,6 +11,7 @@ import dev.shears.onnx.ModelLocation;
 import dev.shears.onnx.ModelManifest;
 import dev.shears.onnx.OnnxSessions;
 import dev.shears.onnx.RuntimeOptions;
+import dev.shears.onnx.graph.SkipLayerNormFusion;
 import dev.shears.onnx.TextTokenizer;
 import dev.shears.onnx.provence.ProvenceRelevanceModel;
 import java.io.BufferedInputStream;
@@ -93,7 +94,8 @@ final class ProvenceFeatures implements Serializable {
         byte[] model = location.readVerified(manifest, ModelManifest.MODEL);
         int dim = manifest.hiddenSize();
         try (TextTokenizer tokenizer = TextTokenizer.fromJson(location.readVerified(manifest, ModelManifest.TOKENIZER), manifest.id());
-                OrtSession session = OnnxSessions.open(model, RuntimeOptions.defaults(), manifest.id())) {
+                // the graph as Shears serves it on a CPU, so that heads train on the hidden states they will see
+                OrtSession session = OnnxSessions.open(SkipLayerNormFusion.fuse(model).model(), RuntimeOptions.defaults(), manifest.id())) {
             WikiQaBlocks packed = WikiQaBlocks.pack(questions, tokenizer, maxLength);
             ProvenceFeatures f = new ProvenceFeatures(dim);
             f.layout = packed.layout;
