@@ -35,8 +35,8 @@ class WikiQaQualityTest {
 
     /**
      * The committed structurally pruned model (issue 17) loads through its manifest and keeps the quality its
-     * README section reports (dev at its threshold 0.021, fitted on train questions the distillation did not see:
-     * answer kept 0.968, compression 0.555; at 0.019: 0.968, 0.538; served with fused layer norms), with a
+     * README section reports (dev at its threshold 0.025, fitted on train questions the distillation did not see:
+     * answer kept 0.960, compression 0.599; at 0.019: 0.968, 0.543; served with fused layer norms), with a
      * question's margin for other CPUs' int8 kernels.
      */
     @Test
@@ -48,8 +48,8 @@ class WikiQaQualityTest {
             PruningEvaluation.Metrics at0019 = PruningEvaluation.run(pruner, questions,
                     PruningOptions.defaults().withThreshold(0.019));
             System.out.println(PruningEvaluation.Metrics.header() + "\n" + fitted.row() + "\n" + at0019.row());
-            assertTrue(fitted.answerKept() >= 0.95 && fitted.compression() >= 0.54, "at the fitted threshold: " + fitted);
-            assertTrue(at0019.answerKept() >= 0.95 && at0019.compression() >= 0.52, "at 0.019: " + at0019);
+            assertTrue(fitted.answerKept() >= 0.95 && fitted.compression() >= 0.58, "at the fitted threshold: " + fitted);
+            assertTrue(at0019.answerKept() >= 0.96 && at0019.compression() >= 0.52, "at 0.019: " + at0019);
         }
     }
 }
