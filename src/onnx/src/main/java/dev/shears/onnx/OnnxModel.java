@@ -28,6 +28,7 @@ public abstract class OnnxModel implements AutoCloseable {
     protected final long clsId;
     protected final long sepId;
     private final String checksum;
+    private int fusedLayerNorms;
 
     protected OnnxModel(ModelManifest manifest, String checksum, OrtSession session, TextTokenizer tokenizer) {
         this.manifest = manifest;
@@ -55,6 +56,15 @@ public abstract class OnnxModel implements AutoCloseable {
 
     public TextTokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /** Layer norms this session runs fused as {@code SkipLayerNormalization} (0: the graph runs as it is). */
+    public int fusedLayerNorms() {
+        return fusedLayerNorms;
+    }
+
+    void fusedLayerNorms(int count) {
+        this.fusedLayerNorms = count;
     }
 
     /** Fails the load, naming every problem, unless the graph has the encoder inputs and each of {@code outputs}. */

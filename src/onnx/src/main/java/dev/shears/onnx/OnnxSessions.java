@@ -93,6 +93,7 @@ public final class OnnxSessions {
         }
         if (problem == null) {
             plain.close();
+            candidate.fusedLayerNorms(fused.fused());
             LOG.info("model '" + manifest.id() + "': " + fused.fused() + " residual layer norms run as SkipLayerNormalization");
             return candidate;
         }

@@ -24,6 +24,7 @@ public class ModelReadinessCheck implements HealthCheck {
                 .withData("id", models.encoder().manifest().id())
                 .withData("sha256", models.encoder().checksum())
                 .withData("warmup_ms", models.warmupMillis())
+                .withData("fused_layer_norms", models.encoder().fusedLayerNorms())
                 .build();
     }
 }

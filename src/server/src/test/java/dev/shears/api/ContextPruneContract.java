@@ -118,7 +118,8 @@ public abstract class ContextPruneContract {
     void ready_only_with_the_model_loaded() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.find { it.name == 'model' }.data.id", equalTo("bge-small-en-v1.5-q"));
+                .body("checks.find { it.name == 'model' }.data.id", equalTo("bge-small-en-v1.5-q"))
+                .body("checks.find { it.name == 'model' }.data.fused_layer_norms", equalTo(25));
     }
 
     @Test

@@ -75,6 +75,7 @@ class SkipLayerNormFusionTest {
         try (EncoderModel served = encoder(tmp.resolve("served"), graph, false, 1);
                 OrtSession unfused = OnnxSessions.open(graph, RuntimeOptions.cpu(1), "unfused");
                 OrtSession fp32 = OnnxSessions.open(resource("bge-small-en-v1.5.onnx"), RuntimeOptions.cpu(1), "fp32")) {
+            assertEquals(25, served.fusedLayerNorms());
             float[][] fused = served.embedTexts(sentences);
             float[][] plain = new float[sentences.size()][];
             float[][] reference = new float[sentences.size()][];
@@ -160,6 +161,7 @@ class SkipLayerNormFusionTest {
         List<String> texts = List.of("a short one", "a rather longer sentence than the first one");
         try (EncoderModel e = encoder(tmp.resolve("m"), graph, false, 8);
                 OrtSession raw = OnnxSessions.open(graph, RuntimeOptions.cpu(1), "unfused")) {
+            assertEquals(0, e.fusedLayerNorms(), "served unfused");
             float[][] served = e.embedTexts(texts);
             for (int i = 0; i < texts.size(); i++) {
                 long[] seq = e.tokenize(texts.get(i));
