@@ -2,16 +2,10 @@ package dev.shears.onnx;
 
 import dev.shears.inference.InferenceException;
 
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.FloatBuffer;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Set;
 
 /**
@@ -80,57 +74,15 @@ public abstract class OnnxModel implements AutoCloseable {
         }
     }
 
-    /**
-     * Every float output of a padded batch of two short sequences, flattened: what the graph computes, to compare a
-     * rewritten graph with the one it came from before it serves.
-     */
+    /** Every float output of a padded batch of two short sequences, flattened: the probe of {@link FusedLayerNorms}. */
     Map<String, float[]> probe() {
         List<long[]> batch = List.of(new long[] {clsId, sepId}, new long[] {clsId, sepId, sepId});
-        Map<String, float[]> outputs = new TreeMap<>();
         try (EncoderInputs inputs = EncoderInputs.of(batch, 3, inputNames);
                 OrtSession.Result result = session.run(inputs.tensors())) {
-            for (Map.Entry<String, OnnxValue> e : result) {
-                if (e.getValue() instanceof OnnxTensor t && t.getInfo().type == OnnxJavaType.FLOAT) {
-                    FloatBuffer values = t.getFloatBuffer();
-                    float[] v = new float[values.remaining()];
-                    values.get(v);
-                    outputs.put(e.getKey(), v);
-                }
-            }
-            return outputs;
+            return FusedLayerNorms.floatOutputs(result);
         } catch (OrtException e) {
             throw new InferenceException("model '" + manifest.id() + "' cannot run a batch of two: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Why a rewritten graph's {@link #probe} does not match its source's, or null when every output has the same
-     * size and no value differs by more than {@code tolerance} times the output's largest magnitude (at least 1).
-     * A check that the rewrite fits the graph (shapes, broadcasting), not of its arithmetic, which tests pin: a
-     * graph that quantizes activations per pass rounds a value a step apart now and then, which can move a small
-     * logit by a few hundredths.
-     */
-    static String probeMismatch(Map<String, float[]> source, Map<String, float[]> rewritten, double tolerance) {
-        if (!source.keySet().equals(rewritten.keySet())) {
-            return "outputs " + rewritten.keySet() + " instead of " + source.keySet();
-        }
-        for (Map.Entry<String, float[]> e : source.entrySet()) {
-            float[] a = e.getValue();
-            float[] b = rewritten.get(e.getKey());
-            if (a.length != b.length) {
-                return "output '" + e.getKey() + "' has " + b.length + " values instead of " + a.length;
-            }
-            double scale = 1;
-            double worst = 0;
-            for (int i = 0; i < a.length; i++) {
-                scale = Math.max(scale, Math.abs(a[i]));
-                worst = Math.max(worst, Math.abs((double) a[i] - b[i]));
-            }
-            if (!(worst <= tolerance * scale)) {
-                return String.format(Locale.ROOT, "output '%s' differs by up to %.4g (largest magnitude %.4g)", e.getKey(), worst, scale);
-            }
-        }
-        return null;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.shears.onnx;
 
-import dev.shears.onnx.graph.SkipLayerNormFusion;
-
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -14,8 +12,6 @@ import java.util.logging.Logger;
 public final class OnnxSessions {
 
     private static final Logger LOG = Logger.getLogger(OnnxSessions.class.getName());
-    /** Largest difference a rewritten graph may show from its source on the load-time probe, relative to the output's scale. */
-    private static final double PROBE_TOLERANCE = 0.1;
 
     private OnnxSessions() {}
 
@@ -71,38 +67,15 @@ public final class OnnxSessions {
 
     /**
      * As above, running {@code graph} (a rewrite of {@code verifiedModel}) while the checksum that identifies the
-     * model stays the sha256 of the verified file. On the CPU the graph's residual layer norms are fused
-     * ({@link SkipLayerNormFusion}: ONNX Runtime's own layer norm kernel is about ten times slower), and the fused
-     * graph serves only if it computes what the graph computes on a padded batch of two (same output sizes, values
-     * within a tenth of each output's scale); otherwise the graph serves as it is, with a warning.
+     * model stays the sha256 of the verified file; on the CPU with its residual layer norms fused, once the fused
+     * graph has computed what the graph computes on a padded batch of two ({@link FusedLayerNorms}).
      */
     public static <T extends OnnxModel> T openWithTokenizer(ModelManifest manifest, byte[] verifiedModel, byte[] graph,
             byte[] tokenizerJson, RuntimeOptions options, ModelFactory<T> factory) {
-        T plain = open(manifest, verifiedModel, graph, tokenizerJson, options, factory);
-        SkipLayerNormFusion.Result fused = options.cuda() ? null : SkipLayerNormFusion.fuse(graph);
-        if (fused == null || fused.fused() == 0) {
-            return plain;
-        }
-        T candidate = null;
-        String problem;
-        try {
-            candidate = open(manifest, verifiedModel, fused.model(), tokenizerJson, options, factory);
-            problem = OnnxModel.probeMismatch(plain.probe(), candidate.probe(), PROBE_TOLERANCE);
-        } catch (RuntimeException e) {
-            problem = e.getMessage();
-        }
-        if (problem == null) {
-            plain.close();
-            candidate.fusedLayerNorms(fused.fused());
-            LOG.info("model '" + manifest.id() + "': " + fused.fused() + " residual layer norms run as SkipLayerNormalization");
-            return candidate;
-        }
-        if (candidate != null) {
-            candidate.close();
-        }
-        LOG.warning("model '" + manifest.id() + "': its graph with fused layer norms does not compute the same (" + problem
-                + "); serving it unfused");
-        return plain;
+        FusedLayerNorms.Opened<T> opened = FusedLayerNorms.open(graph, options, manifest.id(),
+                g -> open(manifest, verifiedModel, g, tokenizerJson, options, factory), OnnxModel::probe);
+        opened.model().fusedLayerNorms(opened.fused());
+        return opened.model();
     }
 
     private static <T> T open(ModelManifest manifest, byte[] verifiedModel, byte[] graph, byte[] tokenizerJson,

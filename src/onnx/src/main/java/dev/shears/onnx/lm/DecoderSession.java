@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.shears.onnx.FusedLayerNorms;
 import dev.shears.onnx.ModelDirectory;
 import dev.shears.onnx.OnnxSessions;
 import dev.shears.onnx.RuntimeOptions;
@@ -49,6 +50,8 @@ final class DecoderSession implements AutoCloseable {
     final List<String> pastNames;
     /** The matching present output names. */
     final List<String> presentNames;
+    /** Residual layer norms this session runs fused (0: the graph as it is). */
+    int fusedLayerNorms;
     private final OrtEnvironment env;
     private final OrtSession session;
     private final OnnxJavaType pastType;
@@ -116,14 +119,14 @@ final class DecoderSession implements AutoCloseable {
     /**
      * Opens graph {@code name} of {@code files} (checked first, with any external weight files it names); when
      * {@code heads} is set and the model keeps its weights inline, the Shears heads are appended first (target
-     * log-probs and/or last-position logits).
+     * log-probs and/or last-position logits). An inline graph runs with its residual layer norms fused on the CPU
+     * once a probe step agrees ({@link FusedLayerNorms}).
      */
     static DecoderSession open(ModelDirectory files, String name, RuntimeOptions options, CausalLmConfig cfg,
                                boolean heads, boolean targetHead, boolean lastHead) throws IOException, OrtException {
         byte[] bytes = files.read(name);
         ModelProto model = ModelProto.parseFrom(bytes);
         String id = files.path().getFileName() + "/" + name;
-        OrtSession session;
         if (LogitHeads.usesExternalData(model)) {
             for (String weights : LogitHeads.externalDataFiles(model)) {
                 files.verified(weights);
@@ -132,17 +135,39 @@ final class DecoderSession implements AutoCloseable {
                 LOG.log(System.Logger.Level.INFO, id + " keeps weights in external data; running it unedited, "
                         + "log-probs are computed in Java");
             }
-            session = OnnxSessions.open(files.path().resolve(name), options, id);
-        } else {
-            byte[] graph = heads && (targetHead || lastHead)
-                    ? LogitHeads.append(model, targetHead, lastHead).toByteArray() : bytes;
-            session = OnnxSessions.open(graph, options, id);
+            OrtSession session = OnnxSessions.open(files.path().resolve(name), options, id);
+            return create(session, name, cfg);
         }
+        byte[] graph = heads && (targetHead || lastHead) ? LogitHeads.append(model, targetHead, lastHead).toByteArray() : bytes;
+        FusedLayerNorms.Opened<DecoderSession> opened = FusedLayerNorms.open(graph, options, id, g -> {
+            try {
+                return create(OnnxSessions.open(g, options, id), name, cfg);
+            } catch (OrtException e) {
+                throw new IllegalStateException(id + ": " + e.getMessage(), e);
+            }
+        }, DecoderSession::probe);
+        opened.model().fusedLayerNorms = opened.fused();
+        return opened.model();
+    }
+
+    private static DecoderSession create(OrtSession session, String name, CausalLmConfig cfg) throws OrtException {
         try {
             return new DecoderSession(OnnxSessions.environment(), session, name, cfg);
         } catch (RuntimeException | OrtException e) {
             session.close();
             throw e;
+        }
+    }
+
+    /** Every float output of a three-token step on a batch of two, no past: the probe of {@link FusedLayerNorms}. */
+    private Map<String, float[]> probe() {
+        long[] ids = {1, 2, 3, 3, 2, 1};
+        long[] mask = {1, 1, 1, 1, 1, 1};
+        long[] pos = {0, 1, 2, 0, 1, 2};
+        try (OrtSession.Result r = run(ids, mask, pos, null, 2, 3, 3, null, session.getOutputNames())) {
+            return FusedLayerNorms.floatOutputs(r);
+        } catch (OrtException e) {
+            throw new IllegalStateException(file + " cannot run a probe step: " + e.getMessage(), e);
         }
     }
 

@@ -150,6 +150,11 @@ public final class OnnxCausalLm implements LanguageModel {
         return scorer.targetHead;
     }
 
+    /** Layer norms the scoring graph runs fused as {@code SkipLayerNormalization} (0: as exported). */
+    public int fusedLayerNorms() {
+        return scorer.fusedLayerNorms;
+    }
+
     /** True when generation feeds only new tokens plus a KV cache. */
     public boolean usesKvCache() {
         return generator.hasPast();

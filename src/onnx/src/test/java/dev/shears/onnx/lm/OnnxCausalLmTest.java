@@ -198,6 +198,17 @@ class OnnxCausalLmTest {
         }
     }
 
+    /**
+     * GPT-2's pre-norm layer norms (two per block and the final one) run fused, the residual sums they read kept as
+     * the fused nodes' extra output; every score test here then checks the fused graph against the reference.
+     * Llama's RMS norms are not this pattern and stay as exported.
+     */
+    @Test
+    void gpt2LayerNormsRunFusedLlamaNormsAsExported() {
+        assertEquals(2 * 2 + 1, MODELS.get(Family.GPT2).fusedLayerNorms());
+        assertEquals(0, MODELS.get(Family.LLAMA).fusedLayerNorms());
+    }
+
     @Test
     void firstTokenWithoutBosHasNoLogProb() {
         try (OnnxCausalLm m = OnnxCausalLm.open(TestModels.get(Family.GPT2).separate(),
