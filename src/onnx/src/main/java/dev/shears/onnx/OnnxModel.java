@@ -1,11 +1,7 @@
 package dev.shears.onnx;
 
-import dev.shears.inference.InferenceException;
-
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -71,17 +67,6 @@ public abstract class OnnxModel implements AutoCloseable {
         }
         if (!problems.isEmpty()) {
             throw new ModelLoadException("model '" + manifest.id() + "' does not match its manifest: " + String.join("; ", problems));
-        }
-    }
-
-    /** Every float output of a padded batch of two short sequences, flattened: the probe of {@link FusedLayerNorms}. */
-    Map<String, float[]> probe() {
-        List<long[]> batch = List.of(new long[] {clsId, sepId}, new long[] {clsId, sepId, sepId});
-        try (EncoderInputs inputs = EncoderInputs.of(batch, 3, inputNames);
-                OrtSession.Result result = session.run(inputs.tensors())) {
-            return FusedLayerNorms.floatOutputs(result);
-        } catch (OrtException e) {
-            throw new InferenceException("model '" + manifest.id() + "' cannot run a batch of two: " + e.getMessage(), e);
         }
     }
 

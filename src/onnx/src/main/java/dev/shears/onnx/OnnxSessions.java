@@ -5,7 +5,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.logging.Logger;
 
 /** Opens ONNX Runtime sessions with {@link RuntimeOptions}; the one place that knows ORT's option names. */
@@ -66,29 +68,43 @@ public final class OnnxSessions {
     }
 
     /**
-     * As above, running {@code graph} (a rewrite of {@code verifiedModel}) while the checksum that identifies the
-     * model stays the sha256 of the verified file; on the CPU with its residual layer norms fused, once the fused
-     * graph has computed what the graph computes on a padded batch of two ({@link FusedLayerNorms}).
+     * As above, running {@code graph} (a rewrite of {@code verifiedModel}) as {@link #openEncoder} serves it, while
+     * the checksum that identifies the model stays the sha256 of the verified file.
      */
     public static <T extends OnnxModel> T openWithTokenizer(ModelManifest manifest, byte[] verifiedModel, byte[] graph,
             byte[] tokenizerJson, RuntimeOptions options, ModelFactory<T> factory) {
-        FusedLayerNorms.Opened<T> opened = FusedLayerNorms.open(graph, options, manifest.id(),
-                g -> open(manifest, verifiedModel, g, tokenizerJson, options, factory), OnnxModel::probe);
-        opened.model().fusedLayerNorms(opened.fused());
-        return opened.model();
-    }
-
-    private static <T> T open(ModelManifest manifest, byte[] verifiedModel, byte[] graph, byte[] tokenizerJson,
-            RuntimeOptions options, ModelFactory<T> factory) {
         TextTokenizer tokenizer = TextTokenizer.fromJson(tokenizerJson, manifest.id());
         OrtSession session = null;
         try {
-            session = open(graph, options, manifest.id());
-            return factory.create(ModelLocation.sha256(verifiedModel), session, tokenizer);
+            FusedLayerNorms.Opened<OrtSession> opened = openEncoder(graph, options, manifest.id());
+            session = opened.model();
+            T model = factory.create(ModelLocation.sha256(verifiedModel), session, tokenizer);
+            model.fusedLayerNorms(opened.fused());
+            return model;
         } catch (RuntimeException e) {
             tokenizer.close();
             closeQuietly(session);
             throw e;
+        }
+    }
+
+    /**
+     * A session over a BERT-style encoder graph as Shears serves it: on the CPU with its residual layer norms fused,
+     * once the fused graph has computed what the graph computes on a padded batch of two ({@link FusedLayerNorms}).
+     * Tools that must see what the service sees (benchmarks, head training) open their graphs here too.
+     */
+    public static FusedLayerNorms.Opened<OrtSession> openEncoder(byte[] graph, RuntimeOptions options, String modelId) {
+        return FusedLayerNorms.open(graph, options, modelId, g -> open(g, options, modelId), OnnxSessions::probeEncoder);
+    }
+
+    /** Every float output of a padded batch of two short sequences (any vocabulary has ids 1 and 2). */
+    private static Map<String, float[]> probeEncoder(OrtSession session) {
+        List<long[]> batch = List.of(new long[] {1, 2}, new long[] {1, 2, 2});
+        try (EncoderInputs inputs = EncoderInputs.of(batch, 3, session.getInputNames());
+                OrtSession.Result result = session.run(inputs.tensors())) {
+            return FusedLayerNorms.floatOutputs(result);
+        } catch (OrtException e) {
+            throw new ModelLoadException("cannot run a batch of two: " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.shears.onnx.graph;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -125,8 +124,8 @@ public final class DynamicQuantization {
             String y = n.getOutput(0);
             String p = y + SUFFIX + "_";
             String scale = w.scales().getName();
-            if (n.getOpType().equals("Gemm") && floatAttr(n, "alpha", 1f) != 1f) {
-                constants.add(RowwiseQuantization.scalar(p + "alpha", floatAttr(n, "alpha", 1f)));
+            if (n.getOpType().equals("Gemm") && OnnxNodes.floatAttribute(n, "alpha", 1f) != 1f) {
+                constants.add(RowwiseQuantization.scalar(p + "alpha", OnnxNodes.floatAttribute(n, "alpha", 1f)));
                 out.addNode(RowwiseQuantization.node("Mul", List.of(scale, p + "alpha"), p + "alpha_scale"));
                 scale = p + "alpha_scale";
             }
@@ -139,7 +138,7 @@ public final class DynamicQuantization {
             if (bias) {
                 String c = n.getInput(2);
                 stillUsed.add(c);
-                float beta = floatAttr(n, "beta", 1f);
+                float beta = OnnxNodes.floatAttribute(n, "beta", 1f);
                 if (beta != 1f) {
                     constants.add(RowwiseQuantization.scalar(p + "beta", beta));
                     out.addNode(RowwiseQuantization.node("Mul", List.of(c, p + "beta"), p + "bias"));
@@ -163,15 +162,6 @@ public final class DynamicQuantization {
                 .filter(i -> !quantized.containsKey(i.getName()) || stillUsed.contains(i.getName()))
                 .forEach(out::addInput);
         return new Result(model.toBuilder().setGraph(out).build(), List.copyOf(stats));
-    }
-
-    private static float floatAttr(NodeProto n, String name, float fallback) {
-        for (AttributeProto a : n.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getF();
-            }
-        }
-        return fallback;
     }
 
     /** A weight as int8 [in, out] (MatMulInteger's layout), per-output-channel scales, and zero zero points. */

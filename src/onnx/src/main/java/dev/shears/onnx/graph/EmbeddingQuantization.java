@@ -39,7 +39,7 @@ public final class EmbeddingQuantization {
         Map<String, String[]> quantized = new HashMap<>();
         for (NodeProto n : graph.getNodeList()) {
             TensorProto table = n.getOpType().equals("Gather") && n.getDomain().isEmpty() ? tables.get(n.getInput(0)) : null;
-            if (table == null || attributeAxis(n) != 0) {
+            if (table == null || OnnxNodes.intAttribute(n, "axis", 0) != 0) {
                 out.addNode(n);
                 continue;
             }
@@ -54,10 +54,6 @@ public final class EmbeddingQuantization {
         List<TensorProto> kept = out.getInitializerList().stream().filter(t -> !quantized.containsKey(t.getName())).toList();
         out.clearInitializer().addAllInitializer(kept);
         return model.toBuilder().setGraph(out).build();
-    }
-
-    private static long attributeAxis(NodeProto n) {
-        return n.getAttributeList().stream().filter(a -> a.getName().equals("axis")).mapToLong(a -> a.getI()).findFirst().orElse(0);
     }
 
     /** Adds the int8 table [rows, dim] and its scales [rows, 1] as initializers; returns their names. */

@@ -1,6 +1,7 @@
 package dev.shears.onnx.graph;
 
 import dev.shears.onnx.ModelLoadException;
+import dev.shears.onnx.prune.LinearLayers;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
@@ -16,7 +17,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -96,8 +96,8 @@ public final class SkipLayerNormFusion {
                 for (String in : n.getInputList()) {
                     consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
                 }
-                if (n.getOpType().equals("Constant") && n.getAttributeCount() == 1 && n.getAttribute(0).getName().equals("value")) {
-                    constants.put(n.getOutput(0), n.getAttribute(0).getT());
+                if (n.getOpType().equals("Constant")) {
+                    OnnxNodes.attribute(n, "value").ifPresent(value -> constants.put(n.getOutput(0), value.getT()));
                 }
             }
         }
@@ -164,7 +164,7 @@ public final class SkipLayerNormFusion {
         /** {@code LayerNormalization(x, gamma[, beta])} over the last axis, only its first output used. */
         private Fusion layerNormNode(int i) {
             NodeProto ln = nodes.get(i);
-            if (!ln.getDomain().isEmpty() || intAttribute(ln, "axis", -1) != -1 || ln.getInputCount() < 2) {
+            if (!ln.getDomain().isEmpty() || OnnxNodes.intAttribute(ln, "axis", -1) != -1 || ln.getInputCount() < 2) {
                 return null;
             }
             for (int o = 1; o < ln.getOutputCount(); o++) {
@@ -176,7 +176,7 @@ public final class SkipLayerNormFusion {
             if (!isVector(ln.getInput(1)) || (beta != null && !isVector(beta))) {
                 return null;
             }
-            return residual(ln.getInput(0), Set.of(i), ln.getInput(1), beta, floatAttribute(ln, "epsilon", ONNX_DEFAULT_EPSILON),
+            return residual(ln.getInput(0), Set.of(i), ln.getInput(1), beta, OnnxNodes.floatAttribute(ln, "epsilon", ONNX_DEFAULT_EPSILON),
                     ln.getOutput(0));
         }
 
@@ -268,10 +268,10 @@ public final class SkipLayerNormFusion {
         }
 
         private boolean reducesLastAxis(NodeProto n) {
-            if (intAttribute(n, "keepdims", 1) != 1) {
+            if (OnnxNodes.intAttribute(n, "keepdims", 1) != 1) {
                 return false;
             }
-            List<Long> axes = attribute(n, "axes").map(AttributeProto::getIntsList).orElse(null);
+            List<Long> axes = OnnxNodes.attribute(n, "axes").map(AttributeProto::getIntsList).orElse(null);
             if (axes == null && n.getInputCount() > 1) { // opset 18: axes as an input
                 TensorProto t = tensor(n.getInput(1));
                 axes = t == null ? null : t.getInt64DataCount() > 0 ? t.getInt64DataList() : longs(t);
@@ -293,16 +293,11 @@ public final class SkipLayerNormFusion {
         /** The value of a one-element float constant or initializer, or null. */
         private Float scalar(String name) {
             TensorProto t = tensor(name);
-            long elements = t == null ? 0 : t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, (a, b) -> a * b);
-            if (t == null || t.getDataType() != TensorProto.DataType.FLOAT_VALUE || elements != 1) {
+            if (t == null || t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
                 return null;
             }
-            if (t.getFloatDataCount() == 1) {
-                return t.getFloatData(0);
-            }
-            return t.getRawData().size() == Float.BYTES
-                    ? t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getFloat()
-                    : null;
+            float[] values = LinearLayers.floats(t);
+            return values.length == 1 ? values[0] : null;
         }
 
         private static List<Long> longs(TensorProto t) {
@@ -314,16 +309,5 @@ public final class SkipLayerNormFusion {
             return out;
         }
 
-        private static long intAttribute(NodeProto n, String name, long fallback) {
-            return attribute(n, name).map(AttributeProto::getI).orElse(fallback);
-        }
-
-        private static float floatAttribute(NodeProto n, String name, float fallback) {
-            return attribute(n, name).map(AttributeProto::getF).orElse(fallback);
-        }
-
-        private static Optional<AttributeProto> attribute(NodeProto n, String name) {
-            return n.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst();
-        }
     }
 }

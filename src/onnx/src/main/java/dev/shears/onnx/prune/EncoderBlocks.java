@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.shears.onnx.graph.OnnxGraphBuilder;
+import dev.shears.onnx.graph.OnnxNodes;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -176,8 +177,7 @@ public final class EncoderBlocks {
             NodeProto node = init == null ? producer.get(tensor) : null;
             TensorProto t = init;
             if (node != null && node.getOpType().equals("Constant")) {
-                t = node.getAttributeList().stream().filter(a -> a.getName().equals("value"))
-                        .map(AttributeProto::getT).findFirst().orElse(null);
+                t = OnnxNodes.attribute(node, "value").map(AttributeProto::getT).orElse(null);
             }
             if (t == null || t.getDataType() != OnnxGraphBuilder.INT64 || elements(t) != 1) {
                 throw new IllegalArgumentException(tensor + ": not a one-element int64 constant");

@@ -1,10 +1,10 @@
 package dev.shears.onnx.prune;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.shears.onnx.graph.OnnxGraphBuilder;
+import dev.shears.onnx.graph.OnnxNodes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -35,10 +35,10 @@ public final class LinearLayers {
             }
             TensorProto w = init.get(n.getInput(1));
             if (w == null || w.getDimsCount() != 2 || w.getDataType() != OnnxGraphBuilder.FLOAT
-                    || (gemm && intAttr(n, "transA") != 0)) {
+                    || (gemm && OnnxNodes.intAttribute(n, "transA", 0) != 0)) {
                 continue;
             }
-            boolean outMajor = gemm && intAttr(n, "transB") != 0;
+            boolean outMajor = gemm && OnnxNodes.intAttribute(n, "transB", 0) != 0;
             int d0 = (int) w.getDims(0);
             int d1 = (int) w.getDims(1);
             LinearLayer layer = new LinearLayer(n.getName().isEmpty() ? n.getOutput(0) : n.getName(), n.getInput(0),
@@ -50,15 +50,6 @@ public final class LinearLayers {
         }
         conflicting.forEach(byWeight::remove);
         return List.copyOf(byWeight.values());
-    }
-
-    private static long intAttr(NodeProto n, String name) {
-        for (AttributeProto a : n.getAttributeList()) {
-            if (a.getName().equals(name)) {
-                return a.getI();
-            }
-        }
-        return 0;
     }
 
     /** The float values of a tensor stored as raw little-endian bytes or in float_data. */

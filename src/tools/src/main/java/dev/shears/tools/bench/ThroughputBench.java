@@ -20,7 +20,6 @@ import dev.shears.onnx.ModelLocation;
 import dev.shears.onnx.ModelManifest;
 import dev.shears.onnx.OnnxSessions;
 import dev.shears.onnx.graph.RowwiseQuantization;
-import dev.shears.onnx.graph.SkipLayerNormFusion;
 import dev.shears.onnx.RuntimeOptions;
 import java.io.InputStream;
 import java.net.URI;
@@ -53,7 +52,7 @@ import java.util.function.IntConsumer;
  *       run on single-threaded sessions, one thread per core (how Shears served it until its layer norms were
  *       fused); (b) the published graph on length-sorted batches of 32 with a 2-thread session (per-batch
  *       activation quantization lets batch-mates move results); (c) the per-token quantized rewrite
- *       (batch-invariant) as (b); (d) as (a) with the layer norms fused ({@link SkipLayerNormFusion}): what
+ *       (batch-invariant) as (b); (d) as (a) with the layer norms fused ({@link OnnxSessions#openEncoder}): what
  *       Shears serves on a CPU now
  *   <li>Shears in-process: {@link ContextPruner#prune} per question, cache off
  *   <li>Shears over HTTP: the packaged service in its own process, N concurrent clients (HTTP/1.1), one
@@ -115,7 +114,7 @@ public final class ThroughputBench {
                 OrtSession single = OnnxSessions.open(modelBytes(), RuntimeOptions.cpu(1), "bench-single");
                 OrtSession published = OnnxSessions.open(modelBytes(), twoThreads, "bench-published");
                 OrtSession perToken = OnnxSessions.open(RowwiseQuantization.rewrite(modelBytes()), twoThreads, "bench-per-token");
-                OrtSession fused = OnnxSessions.open(SkipLayerNormFusion.fuse(modelBytes()).model(), RuntimeOptions.cpu(1), "bench-fused");
+                OrtSession fused = OnnxSessions.openEncoder(modelBytes(), RuntimeOptions.cpu(1), "bench-fused").model();
                 Server server = Server.start(work, cli.get("server-model", null))) {
             List<List<long[]>> sorted32 = sortedBatches(encoder, work, 32);
             List<List<long[]>> singles = sortedBatches(encoder, work, 1);
@@ -172,7 +171,7 @@ public final class ThroughputBench {
             singles = sortedBatches(encoder, work, 1);
             String tokenizer = encoder.manifest().file(ModelManifest.TOKENIZER).sha256();
             sessions.put(unfused, OnnxSessions.open(modelBytes(), RuntimeOptions.cpu(1), "bench-published"));
-            sessions.put(published, OnnxSessions.open(SkipLayerNormFusion.fuse(modelBytes()).model(), RuntimeOptions.cpu(1), "bench-served"));
+            sessions.put(published, OnnxSessions.openEncoder(modelBytes(), RuntimeOptions.cpu(1), "bench-served").model());
             for (String location : locations) {
                 ModelLocation loc = ModelLocation.parse(location);
                 ModelManifest m = loc.manifest();
@@ -180,8 +179,7 @@ public final class ThroughputBench {
                     throw new IllegalArgumentException(location + " does not use the published tokenizer");
                 }
                 sessions.put(m.id() + " (" + location + ")",
-                        OnnxSessions.open(SkipLayerNormFusion.fuse(loc.readVerified(m, ModelManifest.MODEL)).model(), RuntimeOptions.cpu(1),
-                                "bench-" + m.id()));
+                        OnnxSessions.openEncoder(loc.readVerified(m, ModelManifest.MODEL), RuntimeOptions.cpu(1), "bench-" + m.id()).model());
             }
         }
         long tokens = singles.stream().flatMap(List::stream).mapToLong(a -> a.length).sum();

@@ -11,7 +11,6 @@ import dev.shears.onnx.ModelLocation;
 import dev.shears.onnx.ModelManifest;
 import dev.shears.onnx.OnnxSessions;
 import dev.shears.onnx.RuntimeOptions;
-import dev.shears.onnx.graph.SkipLayerNormFusion;
 import dev.shears.onnx.TextTokenizer;
 import dev.shears.onnx.provence.ProvenceRelevanceModel;
 import java.io.BufferedInputStream;
@@ -94,8 +93,8 @@ final class ProvenceFeatures implements Serializable {
         byte[] model = location.readVerified(manifest, ModelManifest.MODEL);
         int dim = manifest.hiddenSize();
         try (TextTokenizer tokenizer = TextTokenizer.fromJson(location.readVerified(manifest, ModelManifest.TOKENIZER), manifest.id());
-                // the graph as Shears serves it on a CPU, so that heads train on the hidden states they will see
-                OrtSession session = OnnxSessions.open(SkipLayerNormFusion.fuse(model).model(), RuntimeOptions.defaults(), manifest.id())) {
+                // the graph as Shears serves it, so that heads train on the hidden states they will see
+                OrtSession session = OnnxSessions.openEncoder(model, RuntimeOptions.defaults(), manifest.id()).model()) {
             WikiQaBlocks packed = WikiQaBlocks.pack(questions, tokenizer, maxLength);
             ProvenceFeatures f = new ProvenceFeatures(dim);
             f.layout = packed.layout;
